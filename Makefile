@@ -1,0 +1,50 @@
+# Two commands: `make run` (embedded portal on http://127.0.0.1:8000) and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
+PORT ?= 8000
+# The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
+
+.PHONY: run test lint format install messages lock clean demo
+
+$(STAMP): requirements-dev.lock
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
+	$(EMBEDDED) $(BIN)/python manage.py load_demo
+	$(EMBEDDED) $(BIN)/python manage.py run_embedded 127.0.0.1:$(PORT)
+
+demo: $(STAMP)
+	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
+	$(EMBEDDED) $(BIN)/python manage.py load_demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+lock: $(STAMP)
+	$(BIN)/pip-compile -q --strip-extras --output-file=requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --extra=dev --output-file=requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf var/db.sqlite3 var/media staticfiles test-artifacts .pytest_cache

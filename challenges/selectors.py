@@ -1,0 +1,6 @@
+def featured_challenges():
+    return []
+
+
+def programme_figures():
+    return {}

@@ -1,0 +1,1 @@
+# Repository root conftest: makes `tests` importable as a package for factories.

@@ -1,0 +1,381 @@
+"""Operators' administration of people and organizations (the Django admin at /admin/)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .enums import VerificationStatus
+from .models import (
+    CapabilityDeclaration,
+    CapabilityEvidence,
+    EligibilityRecord,
+    Invitation,
+    Membership,
+    Organization,
+    RuleWaiver,
+    User,
+)
+from .registry import uscc_region_code
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_reviewer", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_reviewer", "is_active", "is_superuser"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("full_name", "preferred_language")}),
+        (
+            _("Access"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_reviewer",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    readonly_fields = ["last_login", "date_joined"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+class WaiverInline(admin.TabularInline):
+    model = RuleWaiver
+    extra = 0
+    fields = ["rule_code", "reason", "expires_on", "granted_by", "granted_at", "revoked_at"]
+    readonly_fields = ["granted_by", "granted_at", "revoked_at"]
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (VerificationStatus.VERIFIED, _("Verify: the registration documents are in order")),
+            (VerificationStatus.REJECTED, _("Reject: the organization must correct its profile")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the organization; required when rejecting)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == VerificationStatus.REJECTED
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Give the organization a reason for the rejection."))
+        return cleaned
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "legal_name",
+        "country",
+        "institution_type",
+        "registration_number",
+        "verification_badge",
+        "verification_requested_at",
+    ]
+    list_filter = ["verification_status", "country", "institution_type", "registry_status"]
+    search_fields = ["legal_name", "local_name", "registration_number"]
+    readonly_fields = [
+        "verification_status",
+        "verification_reason",
+        "verification_requested_at",
+        "verified_at",
+        "verified_by",
+        "created_at",
+        "created_by",
+        "uscc_hint",
+    ]
+    inlines = [MembershipInline, WaiverInline]
+    actions = ["verify_selected"]
+    fieldsets = (
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "legal_name",
+                    "local_name",
+                    "institution_type",
+                    "independent_legal_status",
+                )
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": (
+                    "country",
+                    "region",
+                    "region_code",
+                    "uscc_hint",
+                    "registry",
+                    "registration_number",
+                    "registration_date",
+                    "registry_status",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("website", "contact_email", "address")}),
+        (
+            _("Verification"),
+            {
+                "fields": (
+                    "verification_status",
+                    "verification_reason",
+                    "verification_requested_at",
+                    "verified_at",
+                    "verified_by",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "created_by")}),
+    )
+
+    @admin.display(description=_("verification"), ordering="verification_status")
+    def verification_badge(self, obj: Organization) -> str:
+        url = reverse("admin:entities_organization_verify", args=[obj.pk])
+        if obj.verification_status == VerificationStatus.PENDING:
+            return format_html('<a href="{}"><b>{}</b></a>', url, _("Decide now"))
+        return obj.get_verification_status_display()
+
+    @admin.display(description=_("credit code region (characters 3–8)"))
+    def uscc_hint(self, obj: Organization) -> str:
+        hint = uscc_region_code(obj.registration_number) if obj.country == "CN" else ""
+        if not hint:
+            return "—"
+        if obj.region_code and hint[:2] != obj.region_code[:2]:
+            return format_html("<b style='color:#b3261e'>{} ≠ {}</b>", hint, obj.region_code)
+        return hint
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            raise ValidationError("Organizations are created by their members.")
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.organization_update(organization=obj, user=request.user, **fields)
+
+    def has_add_permission(self, request):
+        # Organizations are registered by their members, with a first owner.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="entities_organization_verify",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["verify_url"] = reverse(
+            "admin:entities_organization_verify", args=[object_id]
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def verify_view(self, request, pk: int):
+        organization = get_object_or_404(Organization, pk=pk)
+        if not self.has_change_permission(request, organization):
+            return redirect("admin:index")
+        form = VerificationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if organization.verification_status != VerificationStatus.PENDING:
+                    services.organization_set_verification(
+                        organization=organization,
+                        to=VerificationStatus.PENDING,
+                        by=request.user,
+                        reason=str(_("Reopened by an operator")),
+                    )
+                services.organization_set_verification(
+                    organization=organization,
+                    to=form.cleaned_data["decision"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("%(org)s: %(status)s. The owners have been told by e-mail.")
+                    % {
+                        "org": organization.legal_name,
+                        "status": VerificationStatus(form.cleaned_data["decision"]).label,
+                    },
+                )
+                return redirect("admin:entities_organization_changelist")
+        from .eligibility import EligibilityFacts
+        from .selectors import capability_declarations
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": organization,
+            "organization": organization,
+            "form": form,
+            "facts": EligibilityFacts.from_organization(organization),
+            "declarations": capability_declarations(organization).values(),
+            "history": organization.history.all()[:10],
+            "title": _("Verify %(org)s") % {"org": organization.legal_name},
+        }
+        return render(request, "admin/entities/organization/verify.html", context)
+
+    @admin.action(description=_("Verify the selected organizations (documents checked)"))
+    def verify_selected(self, request, queryset):
+        done = 0
+        for organization in queryset.filter(verification_status=VerificationStatus.PENDING):
+            services.organization_set_verification(
+                organization=organization, to=VerificationStatus.VERIFIED, by=request.user
+            )
+            done += 1
+        skipped = queryset.count() - done
+        messages.info(
+            request,
+            _("%(done)s verified; %(skipped)s skipped (not awaiting verification).")
+            % {"done": done, "skipped": skipped},
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "role", "status", "created_at", "expires_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["email", "organization__legal_name"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = CapabilityEvidence
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_at", "download"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("entities:evidence", args=[obj.declaration.organization_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("open"))
+
+
+@admin.register(CapabilityDeclaration)
+class CapabilityDeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "key", "updated_at"]
+    list_filter = ["key"]
+    search_fields = ["organization__legal_name"]
+    inlines = [EvidenceInline]
+    readonly_fields = ["organization", "key", "description", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(EligibilityRecord)
+class EligibilityRecordAdmin(admin.ModelAdmin):
+    list_display = ["subject_name", "role", "context", "on_date", "eligible", "ruleset"]
+    list_filter = ["role", "eligible", "ruleset"]
+    search_fields = ["subject_name", "context"]
+    readonly_fields = [f.name for f in EligibilityRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WaiverAdminForm(forms.ModelForm):
+    class Meta:
+        model = RuleWaiver
+        fields = ["organization", "rule_code", "reason", "expires_on"]
+
+    def clean_reason(self):
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("A waiver needs a written reason."))
+        return reason
+
+    def clean_expires_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("expires_on")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The expiry date cannot be in the past."))
+        return value
+
+
+@admin.register(RuleWaiver)
+class RuleWaiverAdmin(SimpleHistoryAdmin):
+    form = WaiverAdminForm
+    list_display = ["organization", "rule_code", "expires_on", "granted_by", "revoked_at"]
+    list_filter = ["rule_code"]
+    search_fields = ["organization__legal_name", "reason"]
+    autocomplete_fields = ["organization"]
+    actions = ["revoke_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization", "rule_code", "reason", "expires_on"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        waiver = services.waiver_grant(
+            organization=form.cleaned_data["organization"],
+            rule_code=form.cleaned_data["rule_code"],
+            reason=form.cleaned_data["reason"],
+            expires_on=form.cleaned_data["expires_on"],
+            by=request.user,
+        )
+        obj.pk = waiver.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected waivers"))
+    def revoke_selected(self, request, queryset):
+        for waiver in queryset:
+            services.waiver_revoke(waiver=waiver, by=request.user)
+        messages.success(request, _("Revoked."))

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MembershipRole
+from .files import ACCEPT_ATTRIBUTE, inspect_upload
+from .models import Organization
+from .regions import is_valid_cn_region_code
+from .registry import REGISTRIES, RegistrationNumberError, registries_for, uscc_region_code
+
+
+class OrganizationForm(forms.ModelForm):
+    """The organization profile, with registration numbers checked per registry."""
+
+    sections = (
+        (
+            _("Identity"),
+            ("legal_name", "local_name", "institution_type", "independent_legal_status"),
+        ),
+        (
+            _("Registration"),
+            (
+                "country",
+                "registry",
+                "registration_number",
+                "registration_date",
+                "registry_status",
+                "region",
+                "region_code",
+            ),
+        ),
+        (_("Contact"), ("website", "contact_email", "address")),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "legal_name",
+            "local_name",
+            "institution_type",
+            "independent_legal_status",
+            "country",
+            "registry",
+            "registration_number",
+            "registration_date",
+            "registry_status",
+            "region",
+            "region_code",
+            "website",
+            "contact_email",
+            "address",
+        ]
+        widgets = {
+            "registration_date": forms.DateInput(attrs={"type": "date"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+        self.fields["registry"].required = False
+        self.fields["registry"].help_text = _(
+            "Chosen for you from the country where there is only one registry."
+        )
+        self.fields["registration_number"].help_text = _(
+            "As printed on the registration certificate. Spaces and dots are ignored."
+        )
+        # Let the registry <select> be filtered by country in the browser.
+        self.fields["registry"].widget.attrs["data-registry-select"] = "1"
+        self.registry_countries = {code: r.country for code, r in REGISTRIES.items()}
+
+    def clean_registration_date(self):
+        value = self.cleaned_data["registration_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of registration cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        country_code = getattr(country, "code", country) or ""
+        if not country_code:
+            return cleaned
+        accepted = registries_for(country_code)
+        registry_code = cleaned.get("registry") or ""
+        if registry_code not in {r.code for r in accepted}:
+            if len(accepted) == 1 or not registry_code:
+                registry_code = accepted[0].code
+            else:
+                self.add_error(
+                    "registry",
+                    _("For this country choose one of: %(list)s.")
+                    % {"list": ", ".join(str(r.label) for r in accepted)},
+                )
+                return cleaned
+        cleaned["registry"] = registry_code
+        registry = REGISTRIES[registry_code]
+        number = cleaned.get("registration_number") or ""
+        if number:
+            try:
+                cleaned["registration_number"] = registry.check(number)
+            except RegistrationNumberError as exc:
+                self.add_error(
+                    "registration_number",
+                    _(
+                        "This %(registry)s is not valid: %(problem)s. Expected %(format)s, "
+                        "for example %(example)s."
+                    )
+                    % {
+                        "registry": registry.label,
+                        "problem": exc.message,
+                        "format": registry.format,
+                        "example": registry.example,
+                    },
+                )
+        region_code = (cleaned.get("region_code") or "").strip()
+        cleaned["region_code"] = region_code
+        if country_code == "CN":
+            if not region_code:
+                self.add_error(
+                    "region_code",
+                    _(
+                        "Chinese organizations need the 6-digit administrative division code, "
+                        "e.g. 450100 for Nanning."
+                    ),
+                )
+            elif not is_valid_cn_region_code(region_code):
+                self.add_error(
+                    "region_code",
+                    _("Enter a 6-digit administrative division code, e.g. 450100 for Nanning."),
+                )
+            else:
+                hint = uscc_region_code(cleaned.get("registration_number") or "")
+                if hint and hint[:2] != region_code[:2]:
+                    self.warnings.append(
+                        str(
+                            _(
+                                "Characters 3–8 of the credit code (%(hint)s) point to another "
+                                "province than the declared region code %(code)s. The declared "
+                                "region decides; the operators will check it."
+                            )
+                            % {"hint": hint, "code": region_code}
+                        )
+                    )
+        elif region_code and not (region_code.isalnum() and len(region_code) <= 6):
+            self.add_error("region_code", _("Use at most 6 letters or digits."))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial="editor")
+
+    def __init__(self, *args, allowed_roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed_roles is not None:
+            self.fields["role"].choices = [
+                c for c in MembershipRole.choices if c[0] in allowed_roles
+            ]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files at once, each checked for type (from the content) and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        checked = []
+        errors = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            if not upload:
+                continue
+            try:
+                checked.append((upload, inspect_upload(upload)))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class CapabilityForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        help_text=_("PDF, images or office documents, up to 20 MB each."),
+    )
+
+    def clean_description(self):
+        value = self.cleaned_data["description"].strip()
+        if len(value) < 20:
+            raise forms.ValidationError(
+                _("Describe it in a few sentences (at least 20 characters).")
+            )
+        return value
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

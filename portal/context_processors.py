@@ -1,0 +1,12 @@
+from django.conf import settings
+
+
+def site(request):
+    """Header data: the user's organizations for the switcher."""
+    context = {
+        "SITE_NAME": "ASEAN–Guangxi AI Challenge Portal",
+        "DEMO_ENABLED": settings.DEMO_ENABLED,
+    }
+    if hasattr(request, "memberships"):
+        context["my_memberships"] = request.memberships
+    return context

@@ -1,0 +1,75 @@
+"""Request-wide context: the active organization and the user's language."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+SESSION_KEY = "active_organization_id"
+
+
+def _memberships(request) -> list:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    from entities.selectors import memberships_for
+
+    return list(memberships_for(user))
+
+
+def _active_membership(request):
+    memberships = request.memberships
+    if not memberships:
+        return None
+    wanted = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.organization_id == wanted:
+            return membership
+    return memberships[0]
+
+
+class ActiveOrganizationMiddleware:
+    """Sets `request.membership` and `request.organization` (lazily; no query unless used).
+
+    The session remembers which organization a user works for; a user who is
+    no longer a member falls back to their first organization.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.memberships = SimpleLazyObject(lambda: _memberships(request))
+        request.membership = SimpleLazyObject(lambda: _active_membership(request) or _Nothing())
+        request.organization = SimpleLazyObject(
+            lambda: request.membership.organization if request.membership else _Nothing()
+        )
+        return self.get_response(request)
+
+
+class _Nothing:
+    """A falsy stand-in so `{% if request.organization %}` works through the lazy object."""
+
+    pk = None
+
+    def __bool__(self) -> bool:
+        return False
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's preferred language wins unless the session chose another."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.COOKIES.get("django_language")
+            and user.preferred_language
+        ):
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
