@@ -9,6 +9,7 @@ from .files import ACCEPT_ATTRIBUTE, inspect_upload
 from .models import Organization
 from .regions import is_valid_cn_region_code
 from .registry import REGISTRIES, RegistrationNumberError, registries_for, uscc_region_code
+from .selectors import registration_number_taken
 
 
 class OrganizationForm(forms.ModelForm):
@@ -71,6 +72,18 @@ class OrganizationForm(forms.ModelForm):
         self.fields["registry"].widget.attrs["data-registry-select"] = "1"
         self.registry_countries = {code: r.country for code, r in REGISTRIES.items()}
 
+    def _check_unique(self, country_code: str, number: str) -> None:
+        # Said next to the field, not as the model constraint's generic form-level error.
+        if registration_number_taken(country_code, number, exclude_pk=self.instance.pk):
+            if self.instance.pk is None:
+                message = _(
+                    "An organization with this registration number is already on the portal. "
+                    "Ask one of its owners to invite you."
+                )
+            else:
+                message = _("Another organization already uses this registration number.")
+            self.add_error("registration_number", message)
+
     def clean_registration_date(self):
         value = self.cleaned_data["registration_date"]
         if value and value > timezone.localdate():
@@ -115,6 +128,8 @@ class OrganizationForm(forms.ModelForm):
                         "example": registry.example,
                     },
                 )
+            else:
+                self._check_unique(country_code, cleaned["registration_number"])
         region_code = (cleaned.get("region_code") or "").strip()
         cleaned["region_code"] = region_code
         if country_code == "CN":

@@ -32,6 +32,14 @@ def invitations_for_email(email: str) -> QuerySet[Invitation]:
     ).select_related("organization", "invited_by")
 
 
+def registration_number_taken(country: str, number: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another organization already uses this registration number in this country."""
+    qs = Organization.objects.filter(country=country, registration_number=number)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
 def capability_declarations(organization: Organization) -> dict[str, CapabilityDeclaration]:
     """The organization's declarations keyed by capability, with evidence prefetched."""
     qs = organization.capabilities.annotate(evidence_count=Count("evidence")).prefetch_related(

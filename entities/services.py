@@ -108,7 +108,9 @@ def organization_update(*, organization: Organization, user: User, **fields: Any
     ]
     for name, value in fields.items():
         setattr(organization, name, value)
-    organization.full_clean()
+    # created_by becomes NULL when the registering user is deleted (SET_NULL, not blank=True);
+    # that must not make the organization uneditable.
+    organization.full_clean(exclude=["created_by"])
     organization._change_reason = _("Profile updated")
     try:
         with transaction.atomic():

@@ -150,3 +150,39 @@ def add_member(organization: Organization, user: User, role: str = MembershipRol
     for attr in ("_perm_cache", "_group_perm_cache", "_membership_cache"):
         user.__dict__.pop(attr, None)
     return membership
+
+
+def organization_form_data(**overrides) -> dict:
+    """POST data for OrganizationForm: a valid Guangxi enterprise unless overridden.
+
+    Pass a value of None to leave a field out (e.g. an unticked checkbox).
+    """
+    data = {
+        "legal_name": "Guangxi Smart Farming Co., Ltd.",
+        "local_name": "广西智慧农业有限公司",
+        "institution_type": InstitutionType.ENTERPRISE,
+        "independent_legal_status": "on",
+        "country": "CN",
+        "registry": "cn_uscc",
+        "registration_number": make_uscc(4242),
+        "registration_date": "2019-06-03",
+        "registry_status": "active",
+        "region": "Nanning",
+        "region_code": "450100",
+        "website": "https://smart-farming.example.org",
+        "contact_email": "office@smart-farming.example.org",
+        "address": "1 Minzu Avenue, Nanning",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation to `organization` (give one), sent by nobody in particular."""
+
+    class Meta:
+        model = "entities.Invitation"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = MembershipRole.EDITOR
