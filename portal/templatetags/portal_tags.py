@@ -23,3 +23,30 @@ def get_item(mapping, key):
 @register.filter
 def get_field(form, name):
     return form[name]
+
+
+_STATE_CLASSES = {
+    "listed": "badge-ok",
+    "submitted": "badge-info",
+    "selected": "badge-ok",
+    "validated": "badge-ok",
+    "accepted": "badge-ok",
+    "verified": "badge-ok",
+    "draft": "badge-warn",
+    "invited": "badge-warn",
+    "pending": "badge-warn",
+    "reported": "badge-info",
+    "rejected": "badge-bad",
+    "withdrawn": "badge-bad",
+    "cancelled": "badge-bad",
+    "failed_validation": "badge-bad",
+    "ineligible": "badge-bad",
+    "not_selected": "badge-bad",
+    "declined": "badge-bad",
+}
+
+
+@register.filter
+def state_class(state: str) -> str:
+    """CSS badge class for a state value."""
+    return _STATE_CLASSES.get(str(state), "badge-info")

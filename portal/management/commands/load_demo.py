@@ -8,9 +8,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from django.core.exceptions import ImproperlyConfigured
+        from django.test.utils import override_settings
 
         try:
-            load_demo()
+            # Keep the console readable: demo e-mails go to memory, not to stdout.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                load_demo()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

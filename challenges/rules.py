@@ -1,0 +1,134 @@
+"""Permission checks for challenges, bids and their attachments: `can_<verb>(user, obj)`.
+
+Another tenant's non-public object is a 404 for the caller (views use
+`can_view_*` first), never a 403 that confirms it exists.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from entities.eligibility import CURRENT_RULESET
+from entities.enums import MembershipRole
+from entities.models import Organization
+from entities.rules import AnyUser, can_edit_content, is_operator, membership_of, role_at_least
+
+from .enums import BidState, ChallengeState
+from .models import Attachment, Bid, BidPartner, Challenge
+
+
+def is_demand_side(organization: Organization) -> bool:
+    """ASEAN organizations post challenges."""
+    return CURRENT_RULESET.is_asean_member(organization.country.code, timezone.localdate())
+
+
+def is_lead_side(organization: Organization) -> bool:
+    """Chinese organizations may draft bids; the eligibility rules decide if they may lead."""
+    return organization.country.code == "CN"
+
+
+# --------------------------------------------------------------------------- challenges
+def can_create_challenge(user: AnyUser, organization: Organization | None) -> bool:
+    return (
+        organization is not None
+        and is_demand_side(organization)
+        and can_edit_content(user, organization)
+    )
+
+
+def is_challenge_member(user: AnyUser, challenge: Challenge) -> bool:
+    return membership_of(user, challenge.organization) is not None
+
+
+def can_view_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    if challenge.state in ChallengeState.public():
+        return True
+    return is_operator(user) or is_challenge_member(user, challenge)
+
+
+def can_view_challenge_internals(user: AnyUser, challenge: Challenge) -> bool:
+    """History, vetting comments and the eligibility record: owner's members and operators."""
+    return is_operator(user) or is_challenge_member(user, challenge)
+
+
+def can_edit_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return challenge.state == ChallengeState.DRAFT and can_edit_content(
+        user, challenge.organization
+    )
+
+
+def can_submit_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return can_edit_challenge(user, challenge)
+
+
+def can_withdraw_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return challenge.state in (ChallengeState.DRAFT, ChallengeState.SUBMITTED) and role_at_least(
+        user, challenge.organization, MembershipRole.EDITOR
+    )
+
+
+def can_vet_challenges(user: AnyUser) -> bool:
+    return is_operator(user)
+
+
+# --------------------------------------------------------------------------- bids
+def can_create_bid(user: AnyUser, organization: Organization | None, challenge: Challenge) -> bool:
+    return (
+        organization is not None
+        and is_lead_side(organization)
+        and organization.pk != challenge.organization_id
+        and challenge.is_open_for_bids
+        and can_edit_content(user, organization)
+    )
+
+
+def can_view_bid(user: AnyUser, bid: Bid) -> bool:
+    """Applicant's members, partners (invited or accepted), operators, assigned reviewers."""
+    if is_operator(user):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm("challenges.view_bid", bid)
+
+
+def is_applicant_member(user: AnyUser, bid: Bid) -> bool:
+    return membership_of(user, bid.applicant) is not None
+
+
+def can_edit_bid(user: AnyUser, bid: Bid) -> bool:
+    return bid.state == BidState.DRAFT and can_edit_content(user, bid.applicant)
+
+
+def can_submit_bid(user: AnyUser, bid: Bid) -> bool:
+    return can_edit_bid(user, bid)
+
+
+def can_withdraw_bid(user: AnyUser, bid: Bid) -> bool:
+    return bid.state in (BidState.DRAFT, BidState.SUBMITTED) and can_edit_content(
+        user, bid.applicant
+    )
+
+
+def can_reopen_bid(user: AnyUser, bid: Bid) -> bool:
+    return (
+        bid.state == BidState.WITHDRAWN
+        and bid.challenge.is_open_for_bids
+        and can_edit_content(user, bid.applicant)
+    )
+
+
+def can_respond_for_partner(user: AnyUser, partner: BidPartner) -> bool:
+    """A partner organization's owners and managers accept or decline."""
+    return partner.organization_id is not None and role_at_least(
+        user, partner.organization, MembershipRole.MANAGER
+    )
+
+
+# --------------------------------------------------------------------------- attachments
+def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
+    if attachment.bid_id:
+        return can_view_bid(user, attachment.bid)
+    challenge = attachment.challenge
+    if attachment.public and challenge.state in ChallengeState.public():
+        return True
+    return can_view_challenge_internals(user, challenge)

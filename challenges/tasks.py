@@ -1,0 +1,78 @@
+"""Periodic tasks of the challenges app. Idempotent: safe to run twice or concurrently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.services import notify
+
+from . import lifecycle, selectors
+from .enums import ChallengeState
+from .models import Challenge, DeadlineReminder
+
+log = logging.getLogger(__name__)
+
+# (kind, window start, window end) relative to now: each bid gets each reminder once.
+REMINDERS = (
+    ("7d", dt.timedelta(days=1), dt.timedelta(days=7)),
+    ("1d", dt.timedelta(0), dt.timedelta(days=1)),
+)
+
+
+@shared_task(acks_late=True)
+def close_due_challenges() -> int:
+    """Move listed challenges whose deadline has passed to evaluation. Returns how many."""
+    now = timezone.now()
+    closed = 0
+    due = Challenge.objects.filter(state=ChallengeState.LISTED, deadline__lte=now).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        try:
+            lifecycle.transition_challenge(Challenge(pk=pk), "close", by=None, now=now)
+        except lifecycle.TransitionError:
+            # Another run closed it first (or it was cancelled): nothing to do.
+            continue
+        closed += 1
+    if closed:
+        log.info("closed %s challenge(s) past their deadline", closed)
+    return closed
+
+
+@shared_task(acks_late=True)
+def send_deadline_reminders() -> int:
+    """Remind organizations with a draft bid 7 days and 1 day before the deadline (once each)."""
+    now = timezone.now()
+    sent = 0
+    for kind, start, ahead in REMINDERS:
+        challenges = Challenge.objects.filter(
+            state=ChallengeState.LISTED, deadline__gt=now + start, deadline__lte=now + ahead
+        ).select_related("organization")
+        for challenge in challenges:
+            for bid in selectors.draft_bids_needing_reminder(challenge, kind):
+                try:
+                    with transaction.atomic():
+                        # The unique row is the "sent" mark: a second run fails here and skips.
+                        DeadlineReminder.objects.create(challenge=challenge, bid=bid, kind=kind)
+                        notify(
+                            selectors.users_of(bid.applicant),
+                            "challenge.deadline_reminder",
+                            bid,
+                            {
+                                "challenge": challenge.title,
+                                "deadline": timezone.localtime(challenge.deadline).strftime(
+                                    "%Y-%m-%d %H:%M"
+                                ),
+                                "days": ahead.days,
+                                "url": bid.get_absolute_url(),
+                            },
+                        )
+                except IntegrityError:
+                    continue
+                sent += 1
+    return sent
