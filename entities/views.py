@@ -265,7 +265,11 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             return redirect("entities:members", organization.pk)
         if is_self:
             request.session.pop(SESSION_KEY, None)
-            messages.success(request, _("You left %(org)s.") % {"org": organization.legal_name})
+            # Organization names often end in a full stop ("Co., Ltd."): keep them mid-sentence.
+            messages.success(
+                request,
+                _("%(org)s: you have left the organization.") % {"org": organization.legal_name},
+            )
             return redirect("dashboard")
         messages.success(request, _("%(user)s was removed.") % {"user": membership.user})
         return redirect("entities:members", organization.pk)
@@ -309,7 +313,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request.session[SESSION_KEY] = invitation.organization_id
                 messages.success(
                     request,
-                    _("Welcome to %(org)s.") % {"org": invitation.organization.legal_name},
+                    _("%(org)s: welcome! You joined as %(role)s.")
+                    % {
+                        "org": invitation.organization.legal_name,
+                        "role": invitation.get_role_display().lower(),
+                    },
                 )
                 return redirect("dashboard")
             if action == "decline":
@@ -456,7 +464,8 @@ def switch(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_KEY] = membership.organization_id
         messages.info(
             request,
-            _("You are now working for %(org)s.") % {"org": membership.organization.legal_name},
+            _("%(org)s is now your active organization.")
+            % {"org": membership.organization.legal_name},
         )
     next_url = request.POST.get("next") or reverse("dashboard")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -161,3 +161,17 @@ def client_for(client):
         return c
 
     return make
+
+
+def assert_error_tied_to_field(content: bytes | str, field: str) -> None:
+    """The field's error is rendered under it and announced with it (aria-describedby)."""
+    import re
+
+    html = content.decode() if isinstance(content, bytes) else content
+    assert f'id="id_{field}_error"' in html, f"no error list under {field}"
+    control = re.search(rf'<(?:input|select|textarea)\b[^>]*\bid="id_{field}"[^>]*>', html)
+    if control is None:  # a group of checkboxes or radios: the fieldset carries the reference
+        control = re.search(rf'<fieldset\b[^>]*aria-describedby="[^"]*id_{field}_error[^"]*"', html)
+    assert control, f"no control for {field}"
+    tag = control.group(0)
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', tag), tag

@@ -17,6 +17,7 @@ from entities import rules, services
 from entities.enums import InvitationStatus, MembershipRole
 from entities.models import Invitation, Membership, User
 from portal.middleware import SESSION_KEY
+from tests.conftest import assert_error_tied_to_field
 from tests.factories import InvitationFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -272,7 +273,7 @@ def test_invitation_create_bad_email_shows_error_next_to_field(client_for, org, 
     response = _invite(client_for(owner), org, "not-an-address")
     assert response.status_code == 200
     assert "email" in response.context["invite_form"].errors
-    assert b'id="id_email_errors"' in response.content
+    assert_error_tied_to_field(response.content, "email")
     assert not Invitation.objects.exists()
 
 

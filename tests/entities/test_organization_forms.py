@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 from entities.enums import MembershipRole, VerificationStatus
 from entities.models import Membership, Organization
 from portal.middleware import SESSION_KEY
+from tests.conftest import assert_error_tied_to_field
 from tests.factories import OrganizationFactory, UserFactory, make_uscc, organization_form_data
 
 pytestmark = pytest.mark.django_db
@@ -108,9 +109,7 @@ def test_organization_create_bad_input_shows_error_next_to_field(
     assert response.status_code == 200
     form = response.context["form"]
     assert field in form.errors
-    content = response.content.decode()
-    assert f'id="id_{field}_errors"' in content  # the message sits under the field
-    assert 'aria-invalid="true"' in content or f'aria-describedby="id_{field}' in content
+    assert_error_tied_to_field(response.content, field)
     assert not Organization.objects.exists()
     assert not Membership.objects.exists()
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from entities.enums import CapabilityKey
 from entities.files import inspect_upload
 from entities.models import CapabilityDeclaration, CapabilityEvidence
+from tests.conftest import assert_error_tied_to_field
 from tests.factories import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_upload_disguised_or_unknown_file_is_rejected(
     errors = response.context["form"].errors
     assert "files" in errors
     assert fragment in errors["files"][0]
-    assert b'id="id_files_errors"' in response.content
+    assert_error_tied_to_field(response.content, "files")
     _assert_unchanged(org, before)
 
 

@@ -23,6 +23,7 @@ from django.core.management import CommandError, call_command
 
 from entities.models import Membership, Organization, User
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import assert_error_tied_to_field
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_signup_bad_input_shows_error_next_to_field(client, data, field):
     response = client.post("/accounts/signup/", data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert f'id="id_{field}_errors"'.encode() in response.content
+    assert_error_tied_to_field(response.content, field)
     assert not User.objects.exists()
 
 

@@ -186,7 +186,7 @@ def test_dashboard_shows_active_organization_and_role(client_for, org, editor):
     response = client_for(editor).get(reverse("dashboard"))
     assert response.status_code == 200
     assert org.legal_name.encode() in response.content
-    assert b"you are Editor" in response.content
+    assert b"you are editor" in response.content
 
 
 def _dashboard_queries(client) -> int:
@@ -227,4 +227,4 @@ def test_messages_are_announced(client_for, two_orgs, owner):
     response = c.post(reverse("entities:switch"), {"organization": asean_org.pk}, follow=True)
     content = response.content.decode()
     assert 'aria-live="polite"' in content
-    assert "You are now working for" in content
+    assert "is now your active organization" in content

@@ -1,0 +1,112 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Marked `browser`; the root conftest skips them loudly when Chromium is missing.
+Screenshots go to test-artifacts/screenshots/<test name>/NN-name.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM
+# calls (reading the mail outbox, checking rows) are still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from tests.conftest import chromium_path  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# page id -> [folder, number of screenshots taken so far]
+_SHOTS: dict[int, list] = {}
+
+
+@pytest.fixture(scope="session")
+def _media_url_off_site():
+    # MEDIA_URL is None because uploads are never served directly, but Django's
+    # live server wraps every request in a media-files handler that needs a
+    # string. A URL on another host makes that handler step aside (it serves
+    # nothing); the setting is restored as soon as the server has read it.
+    from django.test import override_settings
+
+    override = override_settings(MEDIA_URL="https://media.invalid/")
+    override.enable()
+    yield override
+    if hasattr(override, "wrapped"):  # the live server failed to start
+        override.disable()
+
+
+@pytest.fixture(scope="session")
+def live_server(_media_url_off_site, live_server):
+    """pytest-django's live server, started while MEDIA_URL points off-site."""
+    if hasattr(_media_url_off_site, "wrapped"):
+        _media_url_off_site.disable()
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("needs Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """new_page() → a fresh page in its own browser context (its own cookies); closed after."""
+    contexts = []
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    counter = [0]  # shared by every page of the test, so screenshots stay in order
+
+    def make():
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 860}, locale="en-GB", timezone_id="Asia/Shanghai"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        _SHOTS[id(page)] = [folder, counter]
+        return page
+
+    yield make
+    for context in contexts:
+        for page in context.pages:
+            _SHOTS.pop(id(page), None)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/screenshots/<test>/NN-name.png."""
+    folder, counter = _SHOTS[id(page)]
+    counter[0] += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^\w.-]+", "-", name)
+    path = folder / f"{counter[0]:02d}-{slug}.png"
+    # A sticky header would otherwise be painted wherever the page was scrolled to.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+    return path
