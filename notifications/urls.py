@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns = []
+
+urlpatterns = [
+    path("notifications/", views.inbox, name="inbox"),
+    path("notifications/read-all/", views.mark_all_read, name="mark_all_read"),
+    path("notifications/<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="open"),
+    path("notifications/preferences/", views.preferences, name="preferences"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
