@@ -47,8 +47,24 @@ class TransitionLog(models.Model):
         abstract = True
         ordering = ["at", "pk"]
 
+    states: type[models.TextChoices]
+
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state} at {self.at:%Y-%m-%d %H:%M}"
+
+    def _label(self, value: str) -> str:
+        try:
+            return str(self.states(value).label)
+        except ValueError:
+            return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_state)
 
 
 # --------------------------------------------------------------------------- challenges
@@ -228,6 +244,7 @@ class ChallengeKPI(models.Model):
 
 class ChallengeTransition(TransitionLog):
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="transitions")
+    states = ChallengeState
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("challenge state change")
@@ -368,6 +385,7 @@ class Bid(models.Model):
 
 class BidTransition(TransitionLog):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="transitions")
+    states = BidState
 
     class Meta(TransitionLog.Meta):
         verbose_name = _("bid state change")

@@ -327,6 +327,67 @@ EVENTS: list[Event] = [
         action=_("Open the review panel"),
     ),
     Event(
+        key="review.invitation",
+        category=Category.REVIEW,
+        mandatory=True,
+        label=_("You are invited to join a review panel"),
+        subject=_("Invitation to review the bids for “%(challenge)s”"),
+        body=_(
+            "%(invited_by)s of the programme office invites you to review the bids for "
+            "the challenge “%(challenge)s” posted by %(organization)s.\n\n"
+            "Open the link to accept. If you have no account yet, create one with this "
+            "e-mail address: it gives you access to the review panel only."
+        ),
+        action=_("Answer the invitation"),
+    ),
+    Event(
+        key="review.unassigned",
+        category=Category.REVIEW,
+        audience=Audience.REVIEWERS,
+        label=_("You are taken off a review panel"),
+        subject=_("Review assignment ended: %(challenge)s"),
+        body=_(
+            "The programme office has taken you off the review panel of “%(challenge)s”. "
+            "You no longer need to review its bids."
+        ),
+        action=_("Open the review panel"),
+    ),
+    Event(
+        key="review.nominated",
+        category=Category.REVIEW,
+        audience=Audience.OPERATORS,
+        label=_("The demand entity nominates a reviewer"),
+        subject=_("Reviewer nominated for “%(challenge)s”"),
+        body=_(
+            "%(organization)s nominated %(reviewer)s as a reviewer of the bids for "
+            "“%(challenge)s”. The nominee is on the panel now; remove them from the "
+            "panel page if the nomination is not suitable."
+        ),
+        action=_("Open the panel"),
+    ),
+    Event(
+        key="review.conflict_declared",
+        category=Category.REVIEW,
+        audience=Audience.OPERATORS,
+        label=_("A reviewer declares a conflict of interest"),
+        subject=_("Conflict of interest declared: %(challenge)s"),
+        body=_(
+            "%(reviewer)s declared a conflict of interest for bid %(bid)s of "
+            "“%(challenge)s” and will not review it. Check that the bid still has "
+            "enough reviewers."
+        ),
+        action=_("Open the panel"),
+    ),
+    Event(
+        key="review.submitted",
+        category=Category.REVIEW,
+        audience=Audience.OPERATORS,
+        label=_("A reviewer submits a review"),
+        subject=_("Review submitted: %(challenge)s"),
+        body=_("%(reviewer)s submitted a review for “%(challenge)s”."),
+        action=_("Open the ranking"),
+    ),
+    Event(
         key="decision.selected",
         category=Category.DECISION,
         mandatory=True,
@@ -404,6 +465,44 @@ EVENTS: list[Event] = [
         subject=_("Validation failed: %(challenge)s"),
         body=_("The solution for “%(challenge)s” did not pass validation.\n\nReason: %(reason)s"),
         action=_("View the challenge"),
+    ),
+    Event(
+        key="challenge.lead_assigned",
+        category=Category.DECISION,
+        mandatory=True,
+        label=_("The lead for your challenge is selected"),
+        subject=_("Lead selected: %(challenge)s"),
+        body=_(
+            "The programme office selected %(lead)s to lead your challenge "
+            "“%(challenge)s”. You can now see the selected bid and its milestones; "
+            "you will check each milestone in your scenario during validation."
+        ),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="validation.started",
+        category=Category.VALIDATION,
+        mandatory=True,
+        label=_("The validation of a challenge starts"),
+        subject=_("Validation started: %(challenge)s"),
+        body=_(
+            "The validation of “%(challenge)s” has started. %(lead)s reports progress on "
+            "each milestone with evidence; %(organization)s checks each one in its "
+            "scenario and accepts or rejects it."
+        ),
+        action=_("Open the milestones"),
+    ),
+    Event(
+        key="validation.ready",
+        category=Category.VALIDATION,
+        audience=Audience.OPERATORS,
+        label=_("Every milestone of a challenge is accepted"),
+        subject=_("Ready for sign-off: %(challenge)s"),
+        body=_(
+            "%(organization)s accepted every milestone of “%(challenge)s”. Sign off the "
+            "validation, or record that it failed."
+        ),
+        action=_("Open the validation"),
     ),
 ]
 

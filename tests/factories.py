@@ -42,8 +42,14 @@ def make_uscc(n: int, *, region: str = "450100", category: str = "91") -> str:
 
 
 def make_vn_mst(n: int) -> str:
-    base = f"01{n:07d}"
-    return base + mst.calc_check_digit(base)
+    """A valid 10-digit Vietnamese enterprise code (some bases have no valid check digit)."""
+    k = n * 11 + 1
+    while True:
+        base = f"01{k:07d}"
+        check = mst.calc_check_digit(base)
+        if len(check) == 1:
+            return base + check
+        k += 1
 
 
 def verified_email(user: User) -> None:

@@ -1,0 +1,94 @@
+"""Who sees a bid: its applicant's members, its partners and operators. Everyone else: 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from challenges.models import Attachment
+from entities.enums import MembershipRole
+from tests.factories import PDF_BYTES, OrganizationFactory, UserFactory, add_member
+
+from .factories import accepted_partner, draft_bid, listed_challenge
+
+pytestmark = pytest.mark.django_db
+
+READ_URLS = ["bid_detail", "bid_partners"]
+WRITE_URLS = ["bid_edit", "bid_submit", "bid_withdraw", "bid_reopen", "partner_search", "bid_attachment_add"]
+
+
+@pytest.fixture
+def cast():
+    challenge = listed_challenge()
+    bid = draft_bid(challenge)
+    partner = accepted_partner(bid)
+    attachment = Attachment(bid=bid, title="Annex", public=False)
+    attachment.set_upload(
+        SimpleUploadedFile("annex.pdf", PDF_BYTES),
+        type("I", (), {"original_name": "annex.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES), "sha256": "x"})(),
+    )
+    attachment.save()
+    people = {}
+    for role in (MembershipRole.OWNER, MembershipRole.EDITOR, MembershipRole.VIEWER):
+        people[f"applicant_{role}"] = UserFactory()
+        add_member(bid.applicant, people[f"applicant_{role}"], role)
+    people["partner"] = UserFactory()
+    add_member(partner.organization, people["partner"], MembershipRole.MANAGER)
+    rival_org = OrganizationFactory(capabilities=True)
+    people["rival"] = UserFactory()
+    add_member(rival_org, people["rival"], MembershipRole.OWNER)
+    draft_bid(challenge, rival_org, by=people["rival"])
+    people["demand"] = UserFactory()
+    add_member(challenge.organization, people["demand"], MembershipRole.OWNER)
+    people["operator"] = UserFactory(is_staff=True)
+    people["reviewer_unassigned"] = UserFactory(is_reviewer=True)
+    return bid, attachment, people
+
+
+VISIBLE = {"applicant_owner", "applicant_editor", "applicant_viewer", "partner", "operator"}
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["applicant_owner", "applicant_editor", "applicant_viewer", "partner", "rival", "demand", "operator", "reviewer_unassigned", "anonymous"],
+)
+def test_bid_confidentiality_matrix(client, client_for, cast, who):
+    bid, attachment, people = cast
+    c = client if who == "anonymous" else client_for(people[who])
+    for name in READ_URLS:
+        response = c.get(reverse(f"challenges:{name}", args=[bid.pk]))
+        if who == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        elif who in VISIBLE:
+            assert response.status_code == 200
+            assert bid.applicant.legal_name in response.content.decode()
+        else:
+            assert response.status_code == 404, (who, name)
+            assert bid.lead_name not in response.content.decode()
+    download = c.get(reverse("challenges:attachment", args=[attachment.pk]))
+    assert download.status_code == (200 if who in VISIBLE else 404)
+
+
+@pytest.mark.parametrize("who", ["applicant_viewer", "partner", "rival", "demand", "reviewer_unassigned"])
+def test_bid_write_pages_are_404_for_everyone_but_applicant_editors(client_for, cast, who):
+    bid, attachment, people = cast
+    c = client_for(people[who])
+    for name in WRITE_URLS:
+        assert c.post(reverse(f"challenges:{name}", args=[bid.pk]), {"reason": "x"}).status_code in (404, 302), name
+        if name in ("bid_edit", "partner_search"):
+            response = c.get(reverse(f"challenges:{name}", args=[bid.pk]))
+            assert response.status_code in (404, 302)
+            assert "Technical approach" not in response.content.decode() or who in ("applicant_viewer", "partner")
+    bid.refresh_from_db()
+    assert bid.state == "draft"
+    assert c.post(reverse("challenges:attachment_delete", args=[attachment.pk])).status_code == 404
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_bid_guessing_ids_reveals_nothing(client_for, cast):
+    bid, attachment, people = cast
+    c = client_for(people["rival"])
+    not_found = [c.get(reverse("challenges:bid_detail", args=[pk])).status_code for pk in range(bid.pk - 3, bid.pk + 3) if pk > 0]
+    own = people["rival"].memberships.first().organization.bids.first().pk
+    assert all(code == 404 for code, pk in zip(not_found, range(max(1, bid.pk - 3), bid.pk + 3)) if pk != own)
