@@ -64,17 +64,15 @@ class NotificationAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
         "pk",
-        "created_at",
-        "event",
-        "address",
-        "mode",
         "status_badge",
         "attempts",
         "error_excerpt",
-        "due_at",
+        "event",
+        "address",
+        "created_at",
         "sent_at",
     ]
-    list_display_links = ["pk", "created_at"]
+    list_display_links = ["pk"]
     list_filter = ["status", "mode", "channel", "notification__event"]
     search_fields = ["address", "notification__event", "last_error"]
     date_hierarchy = "created_at"
@@ -109,7 +107,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj: Delivery) -> str:
-        return Truncator(obj.last_error).chars(90)
+        return Truncator(obj.last_error).chars(70)
 
     @admin.action(description=_("Retry now (failed or pending deliveries)"))
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
