@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from .signals import on_post_migrate
+
+        # post_migrate is sent per app with models (the portal has none) after every
+        # migrate and test flush; the handler acts on the last one, when every app's
+        # permissions exist.
+        post_migrate.connect(on_post_migrate, dispatch_uid="portal.operators_group")

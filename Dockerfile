@@ -1,0 +1,41 @@
+# Production image of the ASEAN–Guangxi AI challenge portal: gunicorn serving Django,
+# static files collected at build time and served by whitenoise. The same image runs
+# the Celery worker and beat (see docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=portal.settings \
+    MEDIA_ROOT=/data/media \
+    PORT=8000
+
+WORKDIR /app
+
+# Runtime dependencies only, pinned by the lock file (the dev lock adds test tools).
+# The lock names the build machine's local package mirrors; inside the image PyPI is used.
+COPY requirements.lock ./
+RUN grep -v '^--extra-index-url file:' requirements.lock > /tmp/requirements.txt \
+    && pip install --no-deps -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+COPY . .
+
+# Hashed, compressed static files for whitenoise. The key only exists for this
+# command; the real SECRET_KEY comes from the environment at run time.
+RUN DEBUG=false \
+    SECRET_KEY="collectstatic-only-build-key-not-used-at-run-time-0123456789" \
+    python manage.py collectstatic --noinput
+
+# An unprivileged user; it owns only what it must write: uploaded files and var/.
+RUN groupadd --system --gid 10001 portal \
+    && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal \
+    && mkdir -p /data/media /app/var \
+    && chown -R portal:portal /data /app/var
+USER portal
+
+VOLUME ["/data/media"]
+EXPOSE 8000
+
+CMD ["sh", "-c", "exec gunicorn portal.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --timeout ${GUNICORN_TIMEOUT:-60} --access-logfile - --error-logfile -"]
