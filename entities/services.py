@@ -424,6 +424,7 @@ def waiver_grant(
 
 @transaction.atomic
 def waiver_revoke(*, waiver: RuleWaiver, by: User) -> RuleWaiver:
+    """End a waiver now (idempotent). Reports already stored keep the waiver they showed."""
     waiver = RuleWaiver.objects.select_for_update().get(pk=waiver.pk)
     if waiver.revoked_at is None:
         waiver.revoked_at = timezone.now()

@@ -31,6 +31,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("organizations/<int:pk>/capabilities/", views.capabilities, name="capabilities"),
+    path("organizations/<int:pk>/eligibility/", views.eligibility, name="eligibility"),
     path(
         "organizations/<int:pk>/capabilities/<str:key>/",
         views.capability_edit,

@@ -63,11 +63,22 @@ def organization_create(request: HttpRequest) -> HttpResponse:
                 )
                 % {"name": organization.legal_name},
             )
+            # Coming from a partner invitation link: go back to answer it.
+            next_url = request.POST.get("next") or request.GET.get("next") or ""
+            if next_url and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(next_url)
             return redirect("entities:detail", organization.pk)
     return render(
         request,
         "entities/organization_form.html",
-        {"form": form, "registry_meta": _registry_meta(), "creating": True},
+        {
+            "form": form,
+            "registry_meta": _registry_meta(),
+            "creating": True,
+            "next": request.GET.get("next", ""),
+        },
     )
 
 
@@ -471,3 +482,73 @@ def switch(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("dashboard")
     return redirect(next_url)
+
+
+# --------------------------------------------------------------------------- eligibility
+def _eligibility_step(step, organization: Organization, verification: str, can: dict) -> dict:
+    """A next step with the page it is done on (or none: e.g. wait until a date)."""
+    text, url = step.text, ""
+    if step.target == "profile":
+        url = reverse("entities:edit" if can["edit"] else "entities:detail", args=[organization.pk])
+    elif step.target == "capability":
+        url = (
+            reverse("entities:capability_edit", args=[organization.pk, step.key])
+            if can["content"]
+            else reverse("entities:capabilities", args=[organization.pk])
+        )
+    elif step.target == "verification":
+        if verification == VerificationStatus.PENDING:
+            text = _("The programme office is checking your documents; you will get an e-mail")
+        else:
+            url = reverse("entities:detail", args=[organization.pk])
+            if verification == VerificationStatus.REJECTED:
+                text = _("Correct the profile, then request verification again")
+    return {"text": text, "url": url}
+
+
+@login_required
+def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """Today's eligibility in each role, rule by rule, with what to do next. Members and operators."""
+    from django.utils import timezone
+
+    from .eligibility.overview import organization_overview, rules_in_plain_language
+
+    organization = get_organization(request, pk)
+    overview = organization_overview(organization, on=timezone.now())
+    can = {
+        "edit": rules.can_edit_organization(request.user, organization),
+        "content": rules.can_edit_content(request.user, organization),
+    }
+    roles = []
+    for standing in overview.standings:
+        rows = []
+        for result in standing.report.results:
+            state = "waived" if result.waived else ("pass" if result.passed else "fail")
+            steps = [
+                _eligibility_step(s, organization, organization.verification_status, can)
+                for s in result.next_steps
+            ]
+            rows.append({"result": result, "state": state, "steps": steps})
+        roles.append(
+            {
+                "role": standing.role.value,
+                "label": standing.role.label,
+                "primary": standing.primary,
+                "report": standing.report,
+                "rows": rows,
+                "to_do": len(standing.report.failures),
+            }
+        )
+    return render(
+        request,
+        "entities/eligibility.html",
+        {
+            "organization": organization,
+            "overview": overview,
+            "roles": roles,
+            "can_edit": can["edit"],
+            "can_edit_content": can["content"],
+            "plain": rules_in_plain_language(overview.ruleset, on=overview.on),
+            "is_operator": rules.is_operator(request.user),
+        },
+    )
