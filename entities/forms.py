@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,13 @@ from .models import Organization
 from .regions import is_valid_cn_region_code
 from .registry import REGISTRIES, RegistrationNumberError, registries_for, uscc_region_code
 from .selectors import registration_number_taken
+
+
+def _formfield(db_field, **kwargs):
+    # A website typed without a scheme means https:// (Django 6's default, asked for now).
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class OrganizationForm(forms.ModelForm):
@@ -37,6 +45,7 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
+        formfield_callback = _formfield
         fields = [
             "legal_name",
             "local_name",

@@ -254,3 +254,10 @@ def test_organization_edit_shows_current_values(client_for, org, owner):
     response = client_for(owner).get(reverse("entities:edit", args=[org.pk]))
     assert response.status_code == 200
     assert org.registration_number.encode() in response.content
+
+
+def test_organization_create_website_without_scheme_means_https(client_for, newcomer):
+    client_for(newcomer).post(
+        reverse("entities:create"), organization_form_data(website="smartport.example")
+    )
+    assert Organization.objects.get().website == "https://smartport.example"
