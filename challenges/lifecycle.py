@@ -349,9 +349,26 @@ def _guard_bid_submit(bid: Bid, by: User, now: dt.datetime, ctx: dict) -> None:
     )
     if not report.eligible:
         raise IneligibleError(report)
+    # Every partner must stand on its own too (legally registered, verified: DESIGN §3 "all").
+    partner_reports = [
+        (p.organization, check_eligibility(p.organization, role=Role.PARTNER, on=now))
+        for p in partners
+    ]
+    partner_failures = [
+        _("Partner %(partner)s: %(message)s")
+        % {"partner": organization.legal_name, "message": result.message}
+        for organization, partner_report in partner_reports
+        for result in partner_report.failures
+    ]
+    if partner_failures:
+        raise TransitionError(partner_failures)
     record = eligibility_record_create(
         organization=bid.applicant, report=report, context=f"bid:{bid.pk}"
     )
+    for organization, partner_report in partner_reports:
+        eligibility_record_create(
+            organization=organization, report=partner_report, context=f"bid:{bid.pk}:partner"
+        )
     bid.eligibility_record = record
     bid.submitted_at = now
     ctx["eligibility_record"] = record

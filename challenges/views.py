@@ -863,6 +863,11 @@ def _render_bid_submit(request, bid, report):
             "pending": [p for p in partners if p.status != "accepted"],
             "missing": lifecycle.bid_missing(bid),
             "report": report,
+            "partner_reports": [
+                (p, check_eligibility(p.organization, role=Role.PARTNER, on=timezone.now()))
+                for p in partners
+                if p.organization_id
+            ],
         },
     )
 

@@ -53,7 +53,9 @@ def test_bid_submit_stores_the_lead_report_with_partners_and_modes():
     assert bid.state == BidState.SUBMITTED and bid.submitted_at
     record = bid.eligibility_record
     assert record.eligible and record.role == "lead" and record.context == f"bid:{bid.pk}"
-    partners_result = next(r for r in record.report["results"] if r["code"] == "PARTNERS_AT_MOST_FIVE")
+    partners_result = next(
+        r for r in record.report["results"] if r["code"] == "PARTNERS_AT_MOST_FIVE"
+    )
     assert partner.organization.legal_name in partners_result["params"]["partners"]
     modes_result = next(r for r in record.report["results"] if r["code"] == "COOPERATION_MODES")
     assert modes_result["params"]["modes"] == ["collaborative_rnd"]
@@ -78,7 +80,11 @@ def test_bid_submit_around_the_deadline_uses_the_server_clock(offset, accepted):
 def test_bid_submit_with_a_pending_partner_is_refused():
     bid = draft_bid(listed_challenge())
     pending = BidPartner.objects.create(
-        bid=bid, organization=OrganizationFactory(), role="Data", contribution="x", status=PartnerStatus.INVITED
+        bid=bid,
+        organization=OrganizationFactory(),
+        role="Data",
+        contribution="x",
+        status=PartnerStatus.INVITED,
     )
     with pytest.raises(lifecycle.TransitionError) as info:
         lifecycle.transition_bid(bid, "submit", by=UserFactory())
@@ -124,7 +130,11 @@ def test_bid_submit_by_an_ineligible_lead_lists_every_failed_rule_and_changes_no
     bid = draft_bid(listed_challenge(), applicant)
     with pytest.raises(lifecycle.IneligibleError) as info:
         lifecycle.transition_bid(bid, "submit", by=UserFactory())
-    assert {"LEAD_IN_GUANGXI", "LEAD_INSTITUTION_TYPE", "ORGANIZATION_VERIFIED"} <= info.value.report.failed
+    assert {
+        "LEAD_IN_GUANGXI",
+        "LEAD_INSTITUTION_TYPE",
+        "ORGANIZATION_VERIFIED",
+    } <= info.value.report.failed
     assert len(info.value.messages) == len(info.value.report.failures)
     bid.refresh_from_db()
     assert bid.state == BidState.DRAFT
@@ -141,7 +151,9 @@ def test_bid_withdraw_and_resubmit_keeps_both_submissions_in_the_history():
     lifecycle.transition_bid(bid, "submit", by=user)
     actions = list(BidTransition.objects.filter(bid=bid).values_list("action", flat=True))
     assert actions == ["submit", "withdraw", "reopen", "submit"]
-    records = [t.eligibility_record_id for t in BidTransition.objects.filter(bid=bid, action="submit")]
+    records = [
+        t.eligibility_record_id for t in BidTransition.objects.filter(bid=bid, action="submit")
+    ]
     assert len(set(records)) == 2 and None not in records
 
 
@@ -150,7 +162,10 @@ def test_bid_withdraw_after_the_deadline_is_refused():
     bid = draft_bid(challenge)
     user = bid.applicant.memberships.first().user
     lifecycle.transition_bid(bid, "submit", by=user)
-    with time_machine.travel(challenge.deadline + dt.timedelta(seconds=1)), pytest.raises(lifecycle.TransitionError):
+    with (
+        time_machine.travel(challenge.deadline + dt.timedelta(seconds=1)),
+        pytest.raises(lifecycle.TransitionError),
+    ):
         lifecycle.transition_bid(bid, "withdraw", by=user, reason="Too late")
     assert Bid.objects.get(pk=bid.pk).state == BidState.SUBMITTED
 
@@ -196,3 +211,27 @@ def test_bid_concurrent_double_submit_creates_one_submission():
     assert sorted(outcomes) == ["already", "submitted"]
     assert BidTransition.objects.filter(bid=bid, action="submit").count() == 1
     assert EligibilityRecord.objects.filter(context=f"bid:{bid.pk}").count() == 1
+
+
+def test_bid_submit_with_an_unverified_partner_names_the_partner_and_changes_nothing():
+    bid = draft_bid(listed_challenge())
+    partner = accepted_partner(
+        bid, OrganizationFactory(asean=True, verification_status="unverified")
+    )
+    with pytest.raises(lifecycle.TransitionError) as info:
+        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+    text = " ".join(info.value.messages)
+    assert partner.organization.legal_name in text and "verified" in text
+    bid.refresh_from_db()
+    assert bid.state == BidState.DRAFT
+    assert not EligibilityRecord.objects.filter(context__startswith=f"bid:{bid.pk}").exists()
+
+
+def test_bid_submit_keeps_each_partners_own_report():
+    bid = draft_bid(listed_challenge())
+    partner = accepted_partner(bid)
+    lifecycle.transition_bid(bid, "submit", by=UserFactory())
+    record = EligibilityRecord.objects.get(context=f"bid:{bid.pk}:partner")
+    assert (
+        record.organization == partner.organization and record.role == "partner" and record.eligible
+    )

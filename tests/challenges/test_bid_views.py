@@ -33,12 +33,28 @@ def edit_data(bid, **overrides):
         "duration_months": "12",
         "modes-mode_collaborative_rnd": "on",
         "modes-plan_collaborative_rnd": "Joint lab.",
-        "team-TOTAL_FORMS": "1", "team-INITIAL_FORMS": "0", "team-MIN_NUM_FORMS": "0", "team-MAX_NUM_FORMS": "30",
-        "team-0-name": "Liang", "team-0-role": "ML lead", "team-0-affiliation": "GX AI",
-        "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0", "budget-MAX_NUM_FORMS": "30",
-        "budget-0-item": "Staff", "budget-0-amount": "600", "budget-1-item": "Equipment", "budget-1-amount": "400",
-        "ms-TOTAL_FORMS": "1", "ms-INITIAL_FORMS": "0", "ms-MIN_NUM_FORMS": "0", "ms-MAX_NUM_FORMS": "24",
-        "ms-0-deliverable": "Model", "ms-0-due_month": "6", "ms-0-acceptance_criterion": "Recall 80 %",
+        "team-TOTAL_FORMS": "1",
+        "team-INITIAL_FORMS": "0",
+        "team-MIN_NUM_FORMS": "0",
+        "team-MAX_NUM_FORMS": "30",
+        "team-0-name": "Liang",
+        "team-0-role": "ML lead",
+        "team-0-affiliation": "GX AI",
+        "budget-TOTAL_FORMS": "2",
+        "budget-INITIAL_FORMS": "0",
+        "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "30",
+        "budget-0-item": "Staff",
+        "budget-0-amount": "600",
+        "budget-1-item": "Equipment",
+        "budget-1-amount": "400",
+        "ms-TOTAL_FORMS": "1",
+        "ms-INITIAL_FORMS": "0",
+        "ms-MIN_NUM_FORMS": "0",
+        "ms-MAX_NUM_FORMS": "24",
+        "ms-0-deliverable": "Model",
+        "ms-0-due_month": "6",
+        "ms-0-acceptance_criterion": "Recall 80 %",
         "ms-0-evidence_expected": "Report",
     }
     data.update(overrides)
@@ -69,12 +85,17 @@ def test_bid_create_is_refused_for_the_demand_side_and_closed_challenges(client_
 
 def test_bid_edit_saves_everything(client_for, challenge, editor, org):
     bid = draft_bid(challenge, org, by=editor)
-    response = client_for(editor).post(reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid))
+    response = client_for(editor).post(
+        reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid)
+    )
     assert response.status_code == 302
     bid.refresh_from_db()
     assert bid.lead_orcid == "0000-0002-1825-0097"
     assert [(m.mode, m.plan) for m in bid.mode_plans.all()] == [("collaborative_rnd", "Joint lab.")]
-    assert [(b.item, int(b.amount)) for b in bid.budget_lines.all()] == [("Staff", 600), ("Equipment", 400)]
+    assert [(b.item, int(b.amount)) for b in bid.budget_lines.all()] == [
+        ("Staff", 600),
+        ("Equipment", 400),
+    ]
     assert [m.deliverable for m in bid.milestones.all()] == ["Model"]
     assert [t.name for t in bid.team.all()] == ["Liang"]
 
@@ -92,18 +113,24 @@ def test_bid_edit_saves_everything(client_for, challenge, editor, org):
         ({"budget_total": "-5"}, "greater than or equal to 0"),
     ],
 )
-def test_bid_edit_bad_input_shows_an_error_and_changes_nothing(client_for, challenge, editor, org, overrides, message):
+def test_bid_edit_bad_input_shows_an_error_and_changes_nothing(
+    client_for, challenge, editor, org, overrides, message
+):
     bid = draft_bid(challenge, org, by=editor)
     before = Bid.objects.filter(pk=bid.pk).values().get()
     plans_before = list(bid.mode_plans.values_list("mode", "plan"))
-    response = client_for(editor).post(reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid, **overrides))
+    response = client_for(editor).post(
+        reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid, **overrides)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Bid.objects.filter(pk=bid.pk).values().get() == before
     assert list(bid.mode_plans.values_list("mode", "plan")) == plans_before
 
 
-def test_bid_submit_page_notifies_applicant_partners_and_operators(client_for, challenge, editor, org, operator, django_capture_on_commit_callbacks):
+def test_bid_submit_page_notifies_applicant_partners_and_operators(
+    client_for, challenge, editor, org, operator, django_capture_on_commit_callbacks
+):
     bid = draft_bid(challenge, org, by=editor)
     partner = accepted_partner(bid)
     partner_manager = UserFactory(email="pm@example.org")
@@ -116,7 +143,9 @@ def test_bid_submit_page_notifies_applicant_partners_and_operators(client_for, c
     recipients = {m.to[0] for m in mail.outbox}
     assert {editor.email, "pm@example.org", operator.email} <= recipients
     # Frozen: editing redirects with a message, nothing changes.
-    response = client_for(editor).post(reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid, lead_name="Changed"))
+    response = client_for(editor).post(
+        reverse("challenges:bid_edit", args=[bid.pk]), edit_data(bid, lead_name="Changed")
+    )
     bid.refresh_from_db()
     assert response.status_code == 302 and bid.lead_name != "Changed"
 
@@ -127,7 +156,11 @@ def test_bid_submit_page_lists_failed_rules_and_keeps_the_draft(client_for, chal
     bid = draft_bid(challenge, org, by=editor)
     response = client_for(editor).post(reverse("challenges:bid_submit", args=[bid.pk]))
     page = response.content.decode()
-    assert response.status_code == 200 and "ORGANIZATION_VERIFIED" in page and "was not submitted" in page
+    assert (
+        response.status_code == 200
+        and "ORGANIZATION_VERIFIED" in page
+        and "was not submitted" in page
+    )
     assert Bid.objects.get(pk=bid.pk).state == BidState.DRAFT
 
 
@@ -140,21 +173,29 @@ def test_bid_double_clicked_submit_creates_one_submission(client_for, challenge,
     assert bid.transitions.filter(action="submit").count() == 1
 
 
-def test_bid_withdraw_needs_a_reason_and_notifies(client_for, challenge, editor, org, django_capture_on_commit_callbacks):
+def test_bid_withdraw_needs_a_reason_and_notifies(
+    client_for, challenge, editor, org, django_capture_on_commit_callbacks
+):
     bid = draft_bid(challenge, org, by=editor)
     lifecycle.transition_bid(bid, "submit", by=editor)
     mail.outbox.clear()
-    empty = client_for(editor).post(reverse("challenges:bid_withdraw", args=[bid.pk]), {"reason": ""})
+    empty = client_for(editor).post(
+        reverse("challenges:bid_withdraw", args=[bid.pk]), {"reason": ""}
+    )
     assert empty.status_code == 200 and Bid.objects.get(pk=bid.pk).state == BidState.SUBMITTED
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(editor).post(reverse("challenges:bid_withdraw", args=[bid.pk]), {"reason": "Budget error"})
+        client_for(editor).post(
+            reverse("challenges:bid_withdraw", args=[bid.pk]), {"reason": "Budget error"}
+        )
     assert Bid.objects.get(pk=bid.pk).state == BidState.WITHDRAWN
     assert any("withdr" in m.subject.lower() for m in mail.outbox)
 
 
 def test_bid_challenge_page_tells_the_applicant_about_its_draft(client_for, challenge, editor, org):
     draft_bid(challenge, org, by=editor)
-    page = client_for(editor).get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
+    page = (
+        client_for(editor).get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
+    )
     assert "You have a draft bid for this challenge." in page
     listing = client_for(editor).get(reverse("challenges:list")).content.decode()
     assert "You have a draft bid" in listing
@@ -167,8 +208,14 @@ def test_bid_dashboard_shows_bids_invitations_and_partner_bids(client_for, chall
     add_member(partner_org, manager, MembershipRole.MANAGER)
     from challenges import services
 
-    services.partner_add(bid=bid, organization=partner_org, role="Data", contribution="x", by=editor)
+    services.partner_add(
+        bid=bid, organization=partner_org, role="Data", contribution="x", by=editor
+    )
     applicant_page = client_for(editor).get(reverse("dashboard")).content.decode()
-    assert "Your bids" in applicant_page and challenge.title in applicant_page and "1 pending" in applicant_page
+    assert (
+        "Your bids" in applicant_page
+        and challenge.title in applicant_page
+        and "1 pending" in applicant_page
+    )
     partner_page = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "Partner invitations to answer" in partner_page and org.legal_name in partner_page

@@ -58,13 +58,23 @@ def test_challenge_journey(new_page, live_server, settings):
         "relief reaches the worst-hit households late."
     )
     page.get_by_label("Sector").select_option("disaster_warning")
-    page.get_by_label("Problem statement").fill("Classify building damage from drone and aerial images within 48 hours.")
-    page.get_by_label("Operational scenario").fill("Provincial disaster offices in Leyte and Samar, 120 barangays.")
+    page.get_by_label("Problem statement").fill(
+        "Classify building damage from drone and aerial images within 48 hours."
+    )
+    page.get_by_label("Operational scenario").fill(
+        "Provincial disaster offices in Leyte and Samar, 120 barangays."
+    )
     page.get_by_label("Local data: kind").fill("Aerial images of past typhoons with damage labels")
     page.get_by_label("Local data: size").fill("40,000 images")
-    page.get_by_label("Local data: access terms").fill("Shared under a data agreement with the foundation.")
-    page.get_by_label("Experimental environment and infrastructure offered").fill("Drone teams and a GPU server in Tacloban.")
-    page.get_by_label("Expected outcomes", exact=True).fill("Damage maps within 48 hours of landfall.")
+    page.get_by_label("Local data: access terms").fill(
+        "Shared under a data agreement with the foundation."
+    )
+    page.get_by_label("Experimental environment and infrastructure offered").fill(
+        "Drone teams and a GPU server in Tacloban."
+    )
+    page.get_by_label("Expected outcomes", exact=True).fill(
+        "Damage maps within 48 hours of landfall."
+    )
     page.get_by_label("Indicator 1").fill("Time to damage map")
     page.get_by_label("Target 1").fill("≤ 48 h")
     page.get_by_label("Collaborative R&D").check()
