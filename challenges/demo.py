@@ -444,3 +444,6 @@ def load_challenge_demo(*, organizations: dict[str, Organization], users: dict[s
     lifecycle.transition_challenge(retina, "close", by=None)
     assert Bid.objects.filter(challenge=retina, state=BidState.UNDER_REVIEW).count() == 2
     assert Challenge.objects.get(pk=retina.pk).state == ChallengeState.EVALUATION
+    from evaluation.demo import load_evaluation_demo  # evaluation builds on these challenges
+
+    load_evaluation_demo(organizations=organizations, users=users, challenges=made)

@@ -127,7 +127,13 @@ def can_respond_for_partner(user: AnyUser, partner: BidPartner) -> bool:
 # --------------------------------------------------------------------------- attachments
 def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
     if attachment.bid_id:
-        return can_view_bid(user, attachment.bid)
+        # Reviewers hold `review_bid` (granted by evaluation once they declare no conflict),
+        # not `view_bid`: the bid page would show names that blind review hides.
+        return can_view_bid(user, attachment.bid) or (
+            user.is_authenticated
+            and user.is_active
+            and user.has_perm("challenges.review_bid", attachment.bid)
+        )
     challenge = attachment.challenge
     if attachment.public and challenge.state in ChallengeState.public():
         return True

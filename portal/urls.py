@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from evaluation.admin import review_site
+
 from . import views
 
 admin.site.site_header = "ASEAN–Guangxi AI Portal · Programme office"
@@ -16,7 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("review/", review_site.urls),
     path("", include("entities.urls")),
     path("", include("challenges.urls")),
     path("", include("notifications.urls")),
+    path("", include("evaluation.urls")),
 ]

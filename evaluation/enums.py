@@ -1,0 +1,125 @@
+"""States of the evaluation and validation objects, and the default rubric (data only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", _("Invitation sent")
+    ACTIVE = "active", _("Assigned")
+    REMOVED = "removed", _("Removed")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class MilestoneState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the lead's report")
+    REPORTED = "reported", _("Reported, waiting for the demand side")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected, to be reported again")
+
+
+class EntryKind(models.TextChoices):
+    """What happened to a milestone (one row each in its history)."""
+
+    REPORT = "report", _("Progress reported")
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+
+
+@dataclass(frozen=True)
+class MilestoneTransition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    needs_comment: bool = False
+
+
+M = MilestoneState
+MILESTONE_TRANSITIONS: dict[str, MilestoneTransition] = {
+    # A rejected milestone is reported again after the lead has fixed it.
+    "report": MilestoneTransition("report", frozenset({M.PENDING, M.REJECTED}), M.REPORTED),
+    "accept": MilestoneTransition("accept", frozenset({M.REPORTED}), M.ACCEPTED),
+    "reject": MilestoneTransition("reject", frozenset({M.REPORTED}), M.REJECTED, True),
+}
+ACTION_TO_KIND = {
+    "report": EntryKind.REPORT,
+    "accept": EntryKind.ACCEPT,
+    "reject": EntryKind.REJECT,
+}
+
+
+class EventAction(models.TextChoices):
+    """Entries of the evaluation history (EvaluationEvent.action)."""
+
+    PANEL_CREATED = "panel_created", _("Panel set up")
+    RUBRIC_CHANGED = "rubric_changed", _("Rubric changed")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
+    REVIEWER_INVITED = "reviewer_invited", _("Reviewer invited")
+    REVIEWER_NOMINATED = "reviewer_nominated", _("Reviewer nominated by the demand entity")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    REVIEWER_REMOVED = "reviewer_removed", _("Reviewer removed")
+    CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+    NO_CONFLICT_DECLARED = "no_conflict_declared", _("No conflict of interest declared")
+    CONFLICT_AUTOMATIC = "conflict_automatic", _("Conflict of interest found automatically")
+    REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
+    LEAD_SELECTED = "lead_selected", _("Lead selected")
+    VALIDATION_STARTED = "validation_started", _("Validation started")
+    MILESTONE_REPORTED = "milestone_reported", _("Milestone reported")
+    MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
+    MILESTONE_REJECTED = "milestone_rejected", _("Milestone rejected")
+    VALIDATED = "validated", _("Validation signed off")
+    VALIDATION_FAILED = "validation_failed", _("Validation failed")
+
+
+# The default rubric (issue 6): name, guidance, weight; every criterion is scored 0–10.
+DEFAULT_MAX_SCORE = 10
+DEFAULT_RUBRIC: tuple[tuple[object, object, int], ...] = (
+    (
+        _("Technical solution"),
+        _(
+            "Is the approach sound, state of the art and specific to this problem? Are the "
+            "risks understood and is there a credible plan B?"
+        ),
+        30,
+    ),
+    (
+        _("Team and capability"),
+        _(
+            "Do the lead researcher, team and partners have the track record, facilities "
+            "and time to deliver?"
+        ),
+        20,
+    ),
+    (
+        _("Feasibility and milestones"),
+        _(
+            "Are the milestones concrete, checkable by the demand side and realistic for "
+            "the budget and duration?"
+        ),
+        20,
+    ),
+    (
+        _("Fit with the demand scenario and data"),
+        _(
+            "Does the solution use the scenario, local data and environment the challenge "
+            "offers, and respect the data access terms?"
+        ),
+        20,
+    ),
+    (
+        _("Cooperation and sustainability"),
+        _(
+            "Do the cooperation modes build lasting capacity on the demand side (training, "
+            "transfer, licensing) beyond the project?"
+        ),
+        10,
+    ),
+)

@@ -1,0 +1,358 @@
+"""Forms of the evaluation pages and the review panel. No business rules: services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from challenges.models import Bid
+from entities.forms import MultipleFileField
+from entities.models import Membership, User
+
+from . import scoring
+from .models import Criterion
+
+TEXTAREA_SMALL = {"rows": 3}
+
+
+# --------------------------------------------------------------------------- panel
+class ReviewerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+class AssignReviewerForm(forms.Form):
+    reviewer = ReviewerChoiceField(
+        label=_("Reviewer"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a reviewer…"),
+        help_text=_("People who already have reviewer access and are not on this panel."),
+    )
+
+    def __init__(self, *args: Any, pool=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pool is not None:
+            self.fields["reviewer"].queryset = pool
+
+
+class InviteReviewerForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "Someone with an account is added at once. Anyone else receives a link to create "
+            "an account that has reviewer access only."
+        ),
+    )
+
+
+class RemoveReviewerForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the history)"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA_SMALL),
+        max_length=2000,
+    )
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        user = obj.user
+        name = f"{user.full_name} <{user.email}>" if user.full_name else user.email
+        return f"{name} · {obj.get_role_display()}"
+
+
+class NominateForm(forms.Form):
+    member = MemberChoiceField(
+        label=_("Member to nominate"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a member…"),
+    )
+
+    def __init__(self, *args: Any, members=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = Membership.objects.filter(
+                pk__in=[m.pk for m in members]
+            ).select_related("user")
+
+
+# --------------------------------------------------------------------------- rubric
+class CriterionForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Criterion"), max_length=120, required=False)
+    guidance = forms.CharField(
+        label=_("Guidance for reviewers"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100, required=False)
+    max_score = forms.IntegerField(
+        label=_("Maximum score"), min_value=1, max_value=100, required=False, initial=10
+    )
+    DELETE = forms.BooleanField(label=_("Remove"), required=False)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", None) or {}
+        return not data.get("name") and not data.get("weight") and not data.get("id")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE") or (
+            not data.get("name") and not data.get("weight") and not data.get("id")
+        ):
+            return data
+        if not data.get("name"):
+            self.add_error("name", _("Name the criterion."))
+        if not data.get("weight"):
+            self.add_error("weight", _("Give the criterion a weight."))
+        if not data.get("max_score"):
+            data["max_score"] = 10
+        return data
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {k: f.cleaned_data.get(k) for k in ("id", "name", "guidance", "weight", "max_score")}
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and not f.cleaned_data.get("DELETE")
+            and not f.is_blank()
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = self.rows()
+        if not rows:
+            raise forms.ValidationError(_("A rubric needs at least one criterion."))
+        total = sum(r["weight"] or 0 for r in rows)
+        if scoring.weights_problems(r["weight"] or 0 for r in rows):
+            raise forms.ValidationError(
+                _("The weights must add up to 100; they add up to %(sum)s.") % {"sum": total}
+            )
+        names = [r["name"].strip().lower() for r in rows]
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("Two criteria have the same name."))
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=1, max_num=12, validate_max=True
+)
+
+
+def criterion_initial(criteria: list[Criterion]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "guidance": c.guidance,
+            "weight": c.weight,
+            "max_score": c.max_score,
+        }
+        for c in criteria
+    ]
+
+
+# --------------------------------------------------------------------------- decision
+class BidChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Bid) -> str:
+        return obj.applicant.legal_name
+
+
+class DecisionForm(forms.Form):
+    bid = BidChoiceField(
+        label=_("Bid to select as lead"),
+        queryset=Bid.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_(
+            "Why this bid: refer to the ranking, the reviewers' comments and anything else "
+            "you weighed. Kept on record; the selected team sees it in the history."
+        ),
+    )
+
+    def __init__(self, *args: Any, bids=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if bids is not None:
+            self.fields["bid"].queryset = bids
+
+    def clean_rationale(self) -> str:
+        value = self.cleaned_data["rationale"].strip()
+        if len(value) < 20:
+            raise forms.ValidationError(
+                _("Write at least a sentence or two (20 characters or more).")
+            )
+        return value
+
+
+# --------------------------------------------------------------------------- the reviewer
+class ConflictForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Your declaration"),
+        choices=[
+            ("no", _("I have no conflict of interest with this bid")),
+            ("yes", _("I have a conflict of interest with this bid")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("If you have a conflict: what is it?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA_SMALL),
+        help_text=_(
+            "e.g. “I co-authored papers with the lead researcher in the last three years”. "
+            "Only the programme office reads this."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_conflict") and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", _("Say briefly what the conflict is."))
+        return data
+
+
+class LateConflictForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("What is the conflict?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA_SMALL),
+    )
+
+
+class ReviewForm(forms.Form):
+    """One score and one comment per criterion, and an overall comment."""
+
+    overall_comment = forms.CharField(
+        label=_("Overall comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Strengths, weaknesses and advice. The bidder receives the comments without your name."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, criteria: list[Criterion], disabled: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=_("Score for “%(name)s”") % {"name": criterion.name},
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": criterion.max_score, "step": 1, "inputmode": "numeric"}
+                ),
+                error_messages={
+                    "min_value": _("Scores go from 0 to %(max)s.") % {"max": criterion.max_score},
+                    "max_value": _("Scores go from 0 to %(max)s.") % {"max": criterion.max_score},
+                },
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                required=False,
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["overall_comment"] = self.fields.pop("overall_comment")
+        if disabled:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def rows(self) -> list[dict[str, Any]]:
+        """(criterion, score field, comment field) for the template."""
+        return [
+            {
+                "criterion": c,
+                "score": self[f"score_{c.pk}"],
+                "comment": self[f"comment_{c.pk}"],
+            }
+            for c in self.criteria
+        ]
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        data = self.cleaned_data
+        return {
+            c.pk: (data.get(f"score_{c.pk}"), data.get(f"comment_{c.pk}") or "")
+            for c in self.criteria
+        }
+
+
+# --------------------------------------------------------------------------- validation
+class MilestoneReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Progress report"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was delivered, and how it meets the acceptance criterion."),
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        help_text=_(
+            "Test reports, logs, signed trial reports… PDF, images or office documents, up to 20 MB each."
+        ),
+    )
+
+
+class MilestoneDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            ("accept", _("Accept: the milestone meets its acceptance criterion")),
+            ("reject", _("Reject: it does not meet it yet")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA_SMALL),
+        help_text=_("Required when you reject: say what is missing."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what is missing, so the lead team can fix it."))
+        return data
+
+
+class SignOffForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            ("validate", _("Sign off: the solution is validated")),
+            ("fail", _("Record a failed validation")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Comment or reason"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA_SMALL),
+        help_text=_("Required for a failed validation; it is sent to both parties."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "fail" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the failed validation."))
+        return data

@@ -1,0 +1,451 @@
+"""Read queries for evaluation and validation. List queries run a fixed number of SQL queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from challenges.enums import BidState, ChallengeState
+from challenges.models import Bid, BidPartner, Challenge
+from entities.models import Membership, Organization, User
+
+from . import scoring
+from .enums import AssignmentStatus, MilestoneState, ReviewStatus
+from .models import (
+    ConflictDeclaration,
+    Criterion,
+    Decision,
+    EvaluationEvent,
+    MilestoneEntry,
+    MilestoneValidation,
+    Panel,
+    Review,
+    ReviewerAssignment,
+)
+from .rules import REVIEWABLE_BID_STATES
+
+OPERATOR_STATES = (
+    ChallengeState.LISTED,
+    ChallengeState.EVALUATION,
+    ChallengeState.LEAD_ASSIGNED,
+    ChallengeState.IN_VALIDATION,
+    ChallengeState.VALIDATED,
+    ChallengeState.FAILED_VALIDATION,
+)
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT subquery (several joined Counts would multiply each other's rows)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# --------------------------------------------------------------------------- operators
+def operator_challenges() -> QuerySet[Challenge]:
+    """Challenges the programme office evaluates or validates, with their progress counts."""
+    bids = Bid.objects.filter(challenge=OuterRef("pk"), state__in=REVIEWABLE_BID_STATES)
+    reviewers = ReviewerAssignment.objects.filter(
+        panel__challenge=OuterRef("pk"), status=AssignmentStatus.ACTIVE
+    )
+    reviews = Review.objects.filter(
+        bid__challenge=OuterRef("pk"),
+        status=ReviewStatus.SUBMITTED,
+        assignment__status=AssignmentStatus.ACTIVE,
+    )
+    milestones = MilestoneValidation.objects.filter(challenge=OuterRef("pk"))
+    return (
+        Challenge.objects.filter(state__in=OPERATOR_STATES)
+        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False))
+        .select_related("organization")
+        .annotate(
+            bid_count=_count(bids),
+            reviewer_count=_count(reviewers),
+            review_count=_count(reviews),
+            milestone_count=_count(milestones),
+            accepted_count=_count(milestones.filter(state=MilestoneState.ACCEPTED)),
+            has_panel=Exists(Panel.objects.filter(challenge=OuterRef("pk"))),
+        )
+        .order_by("state", "-state_changed_at", "pk")
+    )
+
+
+def challenge_for_operator(pk: int) -> Challenge | None:
+    return (
+        Challenge.objects.select_related("organization", "panel")
+        .filter(pk=pk, state__in=OPERATOR_STATES)
+        .first()
+    )
+
+
+def panel_of(challenge: Challenge) -> Panel | None:
+    return Panel.objects.filter(challenge=challenge).first()
+
+
+def panel_assignments(challenge: Challenge) -> list[ReviewerAssignment]:
+    """Everyone on (or invited to) the panel, with their progress, in one query."""
+    reviews = Review.objects.filter(assignment=OuterRef("pk"))
+    declarations = ConflictDeclaration.objects.filter(assignment=OuterRef("pk"))
+    return list(
+        ReviewerAssignment.objects.filter(panel__challenge=challenge)
+        .exclude(status=AssignmentStatus.REMOVED)
+        .select_related("reviewer", "nominated_by")
+        .annotate(
+            submitted_count=_count(reviews.filter(status=ReviewStatus.SUBMITTED)),
+            draft_count=_count(reviews.filter(status=ReviewStatus.DRAFT)),
+            conflict_count=_count(declarations.filter(has_conflict=True)),
+            declared_count=_count(declarations),
+        )
+        .order_by("status", "assigned_at", "pk")
+    )
+
+
+def reviewer_pool(challenge: Challenge) -> QuerySet[User]:
+    """Active reviewers who are not on the challenge's panel yet."""
+    on_panel = ReviewerAssignment.objects.filter(
+        panel__challenge=challenge, reviewer=OuterRef("pk")
+    ).exclude(status=AssignmentStatus.REMOVED)
+    return (
+        User.objects.filter(is_active=True, is_reviewer=True)
+        .exclude(Exists(on_panel))
+        .order_by("full_name", "email")
+    )
+
+
+def rubric(challenge: Challenge) -> list[Criterion]:
+    return list(Criterion.objects.filter(challenge=challenge).order_by("order", "pk"))
+
+
+def rubric_is_locked(challenge: Challenge) -> bool:
+    """The rubric is frozen once any review of the challenge has been submitted."""
+    return Review.objects.filter(bid__challenge=challenge, status=ReviewStatus.SUBMITTED).exists()
+
+
+def criterion_specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
+    return [
+        scoring.CriterionSpec(key=c.pk, weight=c.weight, max_score=c.max_score) for c in criteria
+    ]
+
+
+def counted_reviews(challenge: Challenge, *, bid: Bid | None = None) -> list[Review]:
+    """Submitted reviews that count: by reviewers still on the panel, with their scores."""
+    queryset = Review.objects.filter(
+        bid__challenge=challenge,
+        status=ReviewStatus.SUBMITTED,
+        assignment__status=AssignmentStatus.ACTIVE,
+    )
+    if bid is not None:
+        queryset = queryset.filter(bid=bid)
+    return list(queryset.prefetch_related("scores").order_by("submitted_at", "pk"))
+
+
+def _review_input(review: Review) -> scoring.ReviewInput:
+    return scoring.ReviewInput(
+        review_id=review.pk,
+        bid_id=review.bid_id,
+        scores={s.criterion_id: s.value for s in review.scores.all() if s.value is not None},
+    )
+
+
+@dataclass
+class RankingRow:
+    """One line of the ranking table (exact values in `panel`, floats for display)."""
+
+    rank: int
+    bid: Bid
+    panel: scoring.PanelScore
+    criterion_means: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float | None:
+        return scoring.as_float(self.panel.score)
+
+    @property
+    def mean(self) -> float | None:
+        return scoring.as_float(self.panel.mean)
+
+    @property
+    def trimmed_mean(self) -> float | None:
+        return scoring.as_float(self.panel.trimmed_mean)
+
+    @property
+    def minimum(self) -> float | None:
+        return scoring.as_float(self.panel.minimum)
+
+    @property
+    def maximum(self) -> float | None:
+        return scoring.as_float(self.panel.maximum)
+
+    @property
+    def spread(self) -> float | None:
+        return scoring.as_float(self.panel.spread)
+
+    @property
+    def stdev(self) -> float | None:
+        return None if self.panel.stdev is None else round(self.panel.stdev, 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "bid": self.bid.pk,
+            "applicant": self.bid.applicant.legal_name,
+            "reviews": self.panel.count,
+            "score": self.score,
+            "mean": self.mean,
+            "trimmed_mean": self.trimmed_mean,
+            "spread": self.spread,
+            "disagree": self.panel.disagree,
+        }
+
+
+def ranking(challenge: Challenge) -> list[RankingRow]:
+    """The challenge's bids ranked by their panel score (see `scoring.rank_key`). 4 queries."""
+    criteria = rubric(challenge)
+    specs = criterion_specs(criteria)
+    bids = {
+        b.pk: b
+        for b in Bid.objects.filter(challenge=challenge, state__in=REVIEWABLE_BID_STATES)
+        .select_related("applicant")
+        .order_by("pk")
+    }
+    inputs = [_review_input(r) for r in counted_reviews(challenge) if r.bid_id in bids]
+    try:
+        totals = scoring.review_totals(inputs, specs)
+    except (scoring.RubricError, ValueError):
+        totals = {}
+    ranked = scoring.rank(
+        scoring.BidInput(bid_id=pk, totals=tuple(totals.get(pk, ())), submitted_at=b.submitted_at)
+        for pk, b in bids.items()
+    )
+    rows = []
+    for item in ranked:
+        bid_reviews = [i for i in inputs if i.bid_id == item.bid_id]
+        means = scoring.criterion_means(bid_reviews, specs)
+        rows.append(
+            RankingRow(
+                rank=item.rank,
+                bid=bids[item.bid_id],
+                panel=item.panel,
+                criterion_means={k: scoring.as_float(v) for k, v in means.items()},
+            )
+        )
+    return rows
+
+
+def bid_feedback(bid: Bid) -> list[dict[str, Any]]:
+    """The bidder's own feedback: per-criterion means over the reviews, and the comments.
+
+    Never names a reviewer and never mentions another bid. The last row is
+    the overall score (0–100) with the reviewers' overall comments.
+    """
+    challenge = bid.challenge
+    criteria = rubric(challenge)
+    reviews = counted_reviews(challenge, bid=bid)
+    if not reviews:
+        return []
+    inputs = [_review_input(r) for r in reviews]
+    means = scoring.criterion_means(inputs, criterion_specs(criteria))
+    comments: dict[int, list[str]] = {c.pk: [] for c in criteria}
+    for review in reviews:
+        for score in review.scores.all():
+            if score.comment.strip() and score.criterion_id in comments:
+                comments[score.criterion_id].append(score.comment.strip())
+    rows = [
+        {
+            "criterion": criterion.name,
+            "score": scoring.as_float(means[criterion.pk]),
+            "max": criterion.max_score,
+            "comment": "\n".join(f"– {c}" for c in comments[criterion.pk]),
+        }
+        for criterion in criteria
+    ]
+    try:
+        total = scoring.panel_score(
+            list(scoring.review_totals(inputs, criterion_specs(criteria)).get(bid.pk, []))
+        )
+    except (scoring.RubricError, ValueError):
+        total = None
+    overall = [r.overall_comment.strip() for r in reviews if r.overall_comment.strip()]
+    rows.append(
+        {
+            "criterion": _("Overall (weighted, %(n)s reviews)") % {"n": len(reviews)},
+            "score": scoring.as_float(total.score) if total else None,
+            "max": 100,
+            "comment": "\n".join(f"– {c}" for c in overall),
+        }
+    )
+    return rows
+
+
+def evaluation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
+    return EvaluationEvent.objects.filter(challenge=challenge).select_related("actor", "bid")
+
+
+def decision_of(challenge: Challenge) -> Decision | None:
+    return (
+        Decision.objects.filter(challenge=challenge)
+        .select_related("bid", "bid__applicant", "decided_by")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- reviewers
+def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> QuerySet[Bid]:
+    """Bids of the challenges on whose panels the user actively sits (the reviewer's list).
+
+    Annotated with the user's own declaration (`my_conflict`: None, True or
+    False) and review status (`my_review_status`).
+    """
+    if not user.is_authenticated:
+        return Bid.objects.none()
+    queryset = queryset if queryset is not None else Bid.objects.all()
+    my_assignments = ReviewerAssignment.objects.filter(
+        panel__challenge=OuterRef("challenge_id"), reviewer=user, status=AssignmentStatus.ACTIVE
+    )
+    declarations = ConflictDeclaration.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
+    reviews = Review.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
+    return (
+        queryset.filter(state__in=REVIEWABLE_BID_STATES)
+        .filter(Exists(my_assignments))
+        .select_related("challenge", "applicant")
+        .annotate(
+            my_conflict=Subquery(declarations.values("has_conflict")[:1]),
+            my_review_status=Subquery(reviews.values("status")[:1]),
+        )
+    )
+
+
+def reviewer_assignments(user: User) -> QuerySet[ReviewerAssignment]:
+    """The user's active panel seats, with how many bids each holds and how many are done."""
+    bids = Bid.objects.filter(
+        challenge=OuterRef("panel__challenge"), state__in=REVIEWABLE_BID_STATES
+    )
+    done = Review.objects.filter(assignment=OuterRef("pk"), status=ReviewStatus.SUBMITTED)
+    conflicts = ConflictDeclaration.objects.filter(assignment=OuterRef("pk"), has_conflict=True)
+    return (
+        ReviewerAssignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE)
+        .select_related("panel__challenge", "panel__challenge__organization")
+        .annotate(
+            bid_count=_count(bids),
+            done_count=_count(done),
+            conflict_count=_count(conflicts),
+        )
+    )
+
+
+def other_reviews(bid: Bid, *, exclude: ReviewerAssignment) -> list[Review]:
+    """The other submitted reviews of a bid (shown once the reviewer has submitted theirs)."""
+    return list(
+        Review.objects.filter(
+            bid=bid, status=ReviewStatus.SUBMITTED, assignment__status=AssignmentStatus.ACTIVE
+        )
+        .exclude(assignment=exclude)
+        .prefetch_related("scores")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def bid_for_review(pk: int) -> Bid | None:
+    return (
+        Bid.objects.select_related(
+            "challenge", "challenge__organization", "applicant", "eligibility_record"
+        )
+        .prefetch_related(
+            "mode_plans",
+            "team",
+            "budget_lines",
+            "milestones",
+            "attachments",
+            Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- validation
+def milestone_validations(challenge: Challenge) -> list[MilestoneValidation]:
+    entries = MilestoneEntry.objects.select_related("by").prefetch_related("evidence")
+    return list(
+        MilestoneValidation.objects.filter(challenge=challenge)
+        .select_related("milestone")
+        .prefetch_related(Prefetch("entries", queryset=entries))
+        .order_by("milestone__due_month", "milestone__order", "milestone__pk")
+    )
+
+
+def validation_for(pk: int) -> MilestoneValidation | None:
+    return (
+        MilestoneValidation.objects.select_related(
+            "milestone",
+            "milestone__bid",
+            "milestone__bid__applicant",
+            "challenge",
+            "challenge__organization",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def all_milestones_accepted(challenge: Challenge) -> bool:
+    validations = MilestoneValidation.objects.filter(challenge=challenge)
+    return validations.exists() and not validations.exclude(state=MilestoneState.ACCEPTED).exists()
+
+
+def validation_todo(user: User, organization: Organization | None) -> dict[str, list]:
+    """For the dashboard: milestones the active organization must report or decide."""
+    if organization is None or not user.is_authenticated:
+        return {"to_report": [], "to_decide": []}
+    base = MilestoneValidation.objects.filter(
+        challenge__state=ChallengeState.IN_VALIDATION
+    ).select_related("milestone", "challenge")
+    return {
+        "to_report": list(
+            base.filter(
+                milestone__bid__applicant=organization,
+                milestone__bid__state=BidState.SELECTED,
+                state__in=[MilestoneState.PENDING, MilestoneState.REJECTED],
+            )[:20]
+        ),
+        "to_decide": list(
+            base.filter(challenge__organization=organization, state=MilestoneState.REPORTED)[:20]
+        ),
+    }
+
+
+def nominable_members(challenge: Challenge) -> list[Membership]:
+    """The demand entity's active members who are not on the panel yet."""
+    on_panel = ReviewerAssignment.objects.filter(
+        panel__challenge=challenge, reviewer=OuterRef("user")
+    ).exclude(status=AssignmentStatus.REMOVED)
+    return list(
+        Membership.objects.filter(organization=challenge.organization, user__is_active=True)
+        .exclude(Exists(on_panel))
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def nomination_of(challenge: Challenge) -> ReviewerAssignment | None:
+    return (
+        ReviewerAssignment.objects.filter(
+            panel__challenge=challenge, nominated_by=challenge.organization
+        )
+        .exclude(status=AssignmentStatus.REMOVED)
+        .select_related("reviewer")
+        .first()
+    )

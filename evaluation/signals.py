@@ -1,0 +1,22 @@
+"""Signal receivers: an invited reviewer who confirms the invited address joins the panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def accept_reviewer_invitations(
+    sender: Any, request: Any = None, email_address: Any = None, **kwargs: Any
+) -> None:
+    """allauth `email_confirmed`: accept open reviewer invitations sent to that address.
+
+    The invitation link went to this address and the new account has just
+    proved it owns the address, so the invitee joins the panel(s) without a
+    further click; the account gets reviewer access and nothing else.
+    """
+    user = getattr(email_address, "user", None)
+    if user is None or not user.is_active or email_address.email.lower() != user.email.lower():
+        return
+    from .services import reviewer_invitations_accept_for
+
+    reviewer_invitations_accept_for(user=user)
