@@ -28,6 +28,16 @@ OPERATOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "user": ("view", "change"),
     },
     "account": {"emailaddress": ("view",)},
+    # Challenges and bids are read in the admin; their states change only through
+    # the vetting desk and the evaluation pages (challenges.lifecycle).
+    "challenges": {
+        "challenge": ("view",),
+        "challengetransition": ("view",),
+        "bid": ("view",),
+        "bidtransition": ("view",),
+        "bidpartner": ("view",),
+        "attachment": ("view",),
+    },
 }
 
 

@@ -36,6 +36,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", context)
 
 
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's name and language (used for pages and e-mails)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from .forms import ProfileForm
+
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+        return response
+    return render(request, "portal/profile.html", {"form": form})
+
+
 def _redis_status() -> tuple[str, float | None]:
     if not settings.REDIS_URL:
         return "not_configured", None

@@ -43,6 +43,7 @@ def _sign_up_and_verify(page, base: str, email: str, *, start: str = "/") -> Non
         page.get_by_role("link", name="Register", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign Up")
     page.get_by_label("Email").fill(email)
+    page.get_by_label("Full name").fill(email.split("@")[0].replace(".", " ").title())
     page.get_by_label(re.compile(r"^Password\b(?!.*again)")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     shot(page, "sign-up")

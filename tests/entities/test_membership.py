@@ -535,6 +535,7 @@ def test_invitation_for_person_without_account_then_signup(
             signup_url,
             {
                 "email": email,
+                "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
             },

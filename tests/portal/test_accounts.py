@@ -61,6 +61,7 @@ def test_signup_requires_email_verification_before_login(client):
         "/accounts/signup/",
         {
             "email": "Ana@Example.org",
+            "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
         },
@@ -92,6 +93,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
         "/accounts/signup/",
         {
             "email": "get@example.org",
+            "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
         },
@@ -107,15 +109,34 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
         (
             {
                 "email": "not-an-email",
+                "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
             },
             "email",
         ),
-        ({"email": "p@example.org", "password1": "password", "password2": "password"}, "password1"),
         (
             {
                 "email": "p@example.org",
+                "full_name": "P",
+                "password1": "password",
+                "password2": "password",
+            },
+            "password1",
+        ),
+        (
+            {
+                "email": "p@example.org",
+                "full_name": "",
+                "password1": "a long passphrase 42",
+                "password2": "a long passphrase 42",
+            },
+            "full_name",
+        ),
+        (
+            {
+                "email": "p@example.org",
+                "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "different 42",
             },
@@ -137,6 +158,7 @@ def test_signup_existing_email_creates_no_second_account(client):
         "/accounts/signup/",
         {
             "email": "TAKEN@example.org",
+            "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
         },
@@ -150,6 +172,7 @@ def test_signup_in_chinese_remembers_language(client):
         "/accounts/signup/",
         {
             "email": "li@example.org",
+            "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
         },
@@ -356,3 +379,31 @@ def test_load_demo_is_idempotent_and_accounts_sign_in(client, settings):
         assert organization.is_verified
     _login(client, "asean.editor@demo.example", DEMO_PASSWORD)
     assert _signed_in(client)
+
+
+def test_signup_keeps_the_full_name(client):
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "siti@example.org",
+            "full_name": "Siti Rahman",
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+        },
+    )
+    assert User.objects.get(email="siti@example.org").full_name == "Siti Rahman"
+
+
+def test_profile_page_changes_name_and_language(client_for, owner):
+    c = client_for(owner)
+    response = c.post("/accounts/profile/", {"full_name": "", "preferred_language": "zh-hans"})
+    assert response.status_code == 200 and "Enter your name." in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.preferred_language == "en"
+    response = c.post(
+        "/accounts/profile/", {"full_name": "Olivia O.", "preferred_language": "zh-hans"}
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.full_name, owner.preferred_language) == ("Olivia O.", "zh-hans")
+    assert response.cookies["django_language"].value == "zh-hans"
