@@ -157,6 +157,7 @@ def unsubscribe_token(user_id: int, event: str) -> str:
 
 
 def unsubscribe_url(user_id: int, event: str) -> str:
+    """The absolute unsubscribe link for `user_id` and `event` (works without signing in)."""
     return absolute_url(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id, event)])
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from django.utils import translation
@@ -92,3 +93,17 @@ def test_every_event_renders_all_its_context_without_warnings(key, language, cap
         and name not in {"url", "feedback", "role", "expires_at", "deadline", "days"}
     ]
     assert missing == [], f"{key}: context keys not shown: {missing}"
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.key)
+def test_every_event_text_is_a_valid_format_string(event):
+    """Also covers rows other apps add: only %(name)s placeholders, all of them fillable."""
+    for text in (event.subject, event.body, event.action, event.label):
+        text = str(text)
+        names = PLACEHOLDER.findall(text)
+        stripped = PLACEHOLDER.sub("", text)
+        assert "%(" not in stripped and "{" not in stripped, f"{event.key}: {text!r}"
+        text % dict.fromkeys(names, "x")  # raises on a malformed placeholder
