@@ -192,3 +192,35 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = MembershipRole.EDITOR
+
+
+# --------------------------------------------------------------------------- evaluation
+class ReviewerFactory(UserFactory):
+    """A user with reviewer access and no organization."""
+
+    full_name = factory.Sequence(lambda n: f"Reviewer Number{n}")
+    email = factory.Sequence(lambda n: f"reviewer{n}@example.org")
+    is_reviewer = True
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    """One rubric criterion (give `challenge`); weights of a rubric must sum to 100."""
+
+    class Meta:
+        model = "evaluation.Criterion"
+
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    guidance = "What a high and a low score mean."
+    weight = 20
+    max_score = 10
+    order = factory.Sequence(lambda n: n)
+
+
+class ReviewerAssignmentFactory(factory.django.DjangoModelFactory):
+    """An active panel seat (give `panel`); prefer evaluation.services.reviewer_assign."""
+
+    class Meta:
+        model = "evaluation.ReviewerAssignment"
+
+    reviewer = factory.SubFactory(ReviewerFactory)
+    status = "active"
