@@ -66,6 +66,12 @@ class ReviewSite(admin.AdminSite):
             target = reverse(f"{self.name}:index")
         return redirect(f"{reverse('account_login')}?next={quote(target)}")
 
+    def password_change(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Passwords (and two-factor) are managed on the portal's account pages."""
+        return redirect("account_change_password")
+
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         request.current_app = self.name
         assignments = sorted(
