@@ -82,7 +82,10 @@ def test_select_the_lead_with_confirmation_and_emails(
     assert EvaluationEvent.objects.filter(action="lead_selected", bid=winner).exists()
     # The demand entity now sees the selected bid (not the other one).
     demand = client_for(scenario.demand_owner)
-    assert demand.get(reverse("challenges:bid_detail", args=[winner.pk])).status_code == 200
+    page = demand.get(reverse("challenges:bid_detail", args=[winner.pk]))
+    assert page.status_code == 200
+    assert "This bid was selected as the lead" in page.content.decode()
+    assert "invited as a partner" not in page.content.decode()
     assert demand.get(reverse("challenges:bid_detail", args=[loser.pk])).status_code == 404
 
     # E-mails: each bidder only its own feedback; no reviewer names; the demand side is told.
