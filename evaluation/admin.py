@@ -22,6 +22,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,15 +56,17 @@ class ReviewSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """Sign-in happens on the portal's own page (rate limits, two-factor, demo guard)."""
         request.current_app = self.name
+        target = request.GET.get("next", "")
+        if not target.startswith(f"/{self.name}/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse(f"{self.name}:index")
         if request.user.is_authenticated:
             if self.has_permission(request):
-                return redirect(request.GET.get("next") or reverse(f"{self.name}:index"))
+                return redirect(target)
             return TemplateResponse(
                 request, "review/no_access.html", {**self.each_context(request)}, status=403
             )
-        target = request.GET.get("next") or reverse(f"{self.name}:index")
-        if not target.startswith("/") or target.startswith("//"):
-            target = reverse(f"{self.name}:index")
         return redirect(f"{reverse('account_login')}?next={quote(target)}")
 
     def password_change(

@@ -45,6 +45,14 @@ def test_anonymous_is_sent_to_the_portal_sign_in(client):
     assert "next=/review/" in response.redirect_chain[-1][0].replace("%2F", "/")
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/dashboard/"])
+def test_review_login_never_redirects_off_the_panel(client, client_for, reviewer_a, target):
+    response = client.get("/review/login/", {"next": target})
+    assert "evil" not in response["Location"] and "dashboard" not in response["Location"]
+    response = client_for(reviewer_a).get("/review/login/", {"next": target})
+    assert response["Location"] == "/review/"
+
+
 def test_member_without_reviewer_access_gets_a_clear_page_and_no_data(client_for, owner, scenario):
     response = client_for(owner).get("/review/", follow=True)
     assert response.status_code == 403
