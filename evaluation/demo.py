@@ -175,7 +175,10 @@ def load_evaluation_demo(
     now = timezone.now()
 
     # 1. Retina: in evaluation; two experts have reviewed, the demo reviewer has not.
-    retina = Challenge.objects.get(title__startswith="Diabetic retinopathy screening")
+    retina = (challenges or {}).get("retina") or Challenge.objects.get(
+        title__startswith="Diabetic retinopathy screening"
+    )
+    retina.refresh_from_db()
     services.panel_create(challenge=retina, by=operator)
     seats = {
         user.pk: services.reviewer_assign(challenge=retina, reviewer=user, by=operator)
