@@ -469,6 +469,14 @@ def transition_bid(
             )
             _effects_bid(locked, action, ctx["reason"])
     except IntegrityError as exc:
+        text = str(exc)
+        # PostgreSQL names the constraint; SQLite names the columns (challenge only).
+        if "bid_one_selected_per_challenge" in text or text.rstrip().endswith(
+            "challenges_bid.challenge_id"
+        ):
+            raise TransitionError(
+                _("A lead has already been selected for this challenge.")
+            ) from exc
         raise TransitionError(
             _("Your organization already has an active bid for this challenge.")
         ) from exc
