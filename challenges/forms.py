@@ -280,7 +280,12 @@ class ChallengeFilter(django_filters.FilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_qs"):
-            data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+            # Apply every valid filter; an invalid one is shown as an error next to
+            # its field and ignored, never silently dropping the others.
+            data = {}
+            if self.is_bound:
+                self.form.is_valid()
+                data = self.form.cleaned_data
             self._qs = browse_challenges(
                 query=data.get("q") or "",
                 countries=list(data.get("country") or []),

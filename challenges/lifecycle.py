@@ -416,6 +416,8 @@ def _effects_bid(bid: Bid, action: str, reason: str) -> None:
         notify(applicant + partners + _operators(), "bid.submitted", bid, _bid_context(bid))
     elif action == "withdraw":
         notify(applicant + partners, "bid.withdrawn", bid, _bid_context(bid, reason=reason))
+    elif action == "mark_ineligible":
+        notify(applicant, "bid.ineligible", bid, _bid_context(bid, reason=reason))
 
 
 def transition_bid(

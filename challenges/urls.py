@@ -36,3 +36,8 @@ urlpatterns += [
     path("bids/<int:pk>/reopen/", views.bid_reopen, name="bid_reopen"),
     path("partner-invitations/<str:token>/", views.partner_respond, name="partner_respond"),
 ]
+
+urlpatterns += [
+    path("operator/challenges/<int:pk>/cancel/", views.challenge_cancel, name="cancel"),
+    path("operator/bids/<int:pk>/ineligible/", views.bid_mark_ineligible, name="bid_ineligible"),
+]

@@ -493,7 +493,8 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpResponse:
+    """The bid draft form; `attachment_form` is a rejected upload to show with its errors."""
     bid = _bid_or_404(request, pk)
     if not rules.can_edit_bid(request.user, bid):
         if rules.is_applicant_member(request.user, bid):
@@ -503,7 +504,7 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("challenges:bid_detail", bid.pk)
         raise Http404
-    data = request.POST or None
+    data = (request.POST or None) if attachment_form is None else None
     form = BidForm(data, instance=bid)
     modes_form = ModesForm(
         data,
@@ -536,7 +537,7 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for m in bid.milestones.all()
         ],
     )
-    if request.method == "POST":
+    if request.method == "POST" and attachment_form is None:
         valid = all(
             [
                 form.is_valid(),
@@ -608,7 +609,7 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "budget": budget,
             "milestones": milestones,
             "attachments": bid.attachments.all(),
-            "attachment_form": AttachmentForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
         },
     )
 
@@ -633,9 +634,8 @@ def bid_attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The file was attached."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        # Show the bid form again with the upload's errors next to the file field.
+        return bid_edit(request, pk, attachment_form=form)
     return redirect(reverse("challenges:bid_edit", args=[bid.pk]) + "#attachments")
 
 
@@ -919,3 +919,72 @@ def bid_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The bid is a draft again. Submit it before the deadline."))
             return redirect("challenges:bid_edit", bid.pk)
     return redirect("challenges:bid_detail", bid.pk)
+
+
+# --------------------------------------------------------------------------- operator exits
+def _operator_reason_page(request, *, title, text, confirm_label, cancel_url, apply, done):
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(form.cleaned_data["reason"])
+        except lifecycle.TransitionError as exc:
+            error_messages(request, exc, form)
+        else:
+            messages.success(request, done)
+            return redirect(cancel_url)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "text": text,
+            "form": form,
+            "confirm_label": confirm_label,
+            "cancel_url": cancel_url,
+            "danger": True,
+        },
+    )
+
+
+@login_required
+def challenge_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """An operator cancels a published challenge (e.g. no bids came in), with a reason."""
+    if not rules.can_vet_challenges(request.user):
+        raise Http404
+    challenge = _challenge_or_404(request, pk)
+    return _operator_reason_page(
+        request,
+        title=_("Cancel “%(title)s”?") % {"title": challenge.title},
+        text=_(
+            "The challenge ends here: it stays visible as cancelled, bids stop, and the owner "
+            "and every bidder are told why by e-mail."
+        ),
+        confirm_label=_("Cancel the challenge"),
+        cancel_url=challenge.get_absolute_url(),
+        apply=lambda reason: lifecycle.transition_challenge(
+            challenge, "cancel", by=request.user, reason=reason
+        ),
+        done=_("The challenge was cancelled."),
+    )
+
+
+@login_required
+def bid_mark_ineligible(request: HttpRequest, pk: int) -> HttpResponse:
+    """An operator rules a submitted bid out of the competition, with a reason."""
+    if not rules.can_vet_challenges(request.user):
+        raise Http404
+    bid = _bid_or_404(request, pk)
+    return _operator_reason_page(
+        request,
+        title=_("Mark the bid of %(org)s ineligible?") % {"org": bid.applicant.legal_name},
+        text=_(
+            "The bid leaves the competition and is not ranked. The applicant is told why by "
+            "e-mail. This cannot be undone."
+        ),
+        confirm_label=_("Mark ineligible"),
+        cancel_url=bid.get_absolute_url(),
+        apply=lambda reason: lifecycle.transition_bid(
+            bid, "mark_ineligible", by=request.user, reason=reason
+        ),
+        done=_("The bid was marked ineligible."),
+    )

@@ -552,9 +552,19 @@ def _bid_content(bid, partners, blinder: Blinder) -> dict[str, Any]:
             "on_date": record.on_date,
             "ruleset": record.ruleset,
             "eligible": record.eligible,
-            "results": blinder.results(record.results),
+            "results": blinder.results(_localized_results(record)),
         },
     }
+
+
+def _localized_results(record) -> list[dict]:
+    """A stored report's results with texts rendered again in the reader's language."""
+    from entities.eligibility import EligibilityReport
+
+    try:
+        return [r.as_dict() for r in EligibilityReport.from_dict(record.report).results]
+    except (KeyError, TypeError, ValueError):
+        return record.results
 
 
 review_site.register(ReviewerAssignment, MyPanelAdmin)

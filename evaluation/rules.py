@@ -8,7 +8,7 @@ milestone exists. Services check them again before writing.
 from __future__ import annotations
 
 from challenges.enums import BidState, ChallengeState, PartnerStatus
-from challenges.models import Bid, Challenge
+from challenges.models import Bid, BidPartner, Challenge
 from entities.enums import MembershipRole
 from entities.models import Membership, User
 from entities.rules import AnyUser, is_operator, is_reviewer, membership_of, role_at_least
@@ -47,10 +47,24 @@ def active_assignment(user: AnyUser, challenge: Challenge) -> ReviewerAssignment
 
 
 def conflicting_organizations(user: AnyUser, bid: Bid) -> list[str]:
-    """Names of the applicant or partner organizations of `bid` the user belongs to."""
+    """Names of the organizations taking part in the competition that the user belongs to.
+
+    Members of the applicant or of a partner of `bid` are in conflict; so are members of
+    any other applicant or partner competing for the same challenge (a rival must not
+    score its competitors).
+    """
     if not user.is_authenticated:
         return []
-    org_ids = {bid.applicant_id} | set(
+    competing = Bid.objects.filter(challenge_id=bid.challenge_id).exclude(
+        state__in=[BidState.DRAFT, BidState.WITHDRAWN]
+    )
+    org_ids = {bid.applicant_id} | set(competing.values_list("applicant_id", flat=True))
+    org_ids |= set(
+        BidPartner.objects.filter(bid__in=competing, organization__isnull=False)
+        .exclude(status=PartnerStatus.DECLINED)
+        .values_list("organization_id", flat=True)
+    )
+    org_ids |= set(
         bid.partners.filter(organization__isnull=False)
         .exclude(status=PartnerStatus.DECLINED)
         .values_list("organization_id", flat=True)

@@ -313,6 +313,18 @@ EVENTS: list[Event] = [
         body=_("%(applicant)s withdrew its bid for “%(challenge)s”."),
         action=_("View the challenge"),
     ),
+    Event(
+        key="bid.ineligible",
+        category=Category.DECISION,
+        mandatory=True,
+        label=_("Your bid is ruled ineligible"),
+        subject=_("Bid ruled ineligible: %(challenge)s"),
+        body=_(
+            "The programme office ruled the bid of %(applicant)s for “%(challenge)s” ineligible. "
+            "Reason: %(reason)s"
+        ),
+        action=_("View the bid"),
+    ),
     # ---- reviews and decisions
     Event(
         key="review.assigned",

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from evaluation.admin import review_site
 
 from . import views
 
-admin.site.site_header = "ASEAN–Guangxi AI Portal · Programme office"
-admin.site.site_title = "Programme office"
-admin.site.index_title = "Administration"
+admin.site.site_header = _("ASEAN–Guangxi AI Portal · Programme office")
+admin.site.site_title = _("Programme office")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),

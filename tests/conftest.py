@@ -175,3 +175,12 @@ def assert_error_tied_to_field(content: bytes | str, field: str) -> None:
     assert control, f"no control for {field}"
     tag = control.group(0)
     assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', tag), tag
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in another language must not leak into the next test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

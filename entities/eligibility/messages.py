@@ -192,7 +192,7 @@ MESSAGES: Mapping[tuple[str, str], Any] = {
 EVIDENCE: Mapping[str, Any] = {
     C.DEMAND_ASEAN_MEMBER: _("country %(country)s, member since %(since)s, submission %(on)s"),
     C.DEMAND_INSTITUTION_TYPE: _("type of institution: %(type_name)s"),
-    C.LEGALLY_REGISTERED: _("number %(number)s (%(country)s), registry status %(status)s"),
+    C.LEGALLY_REGISTERED: _("number %(number)s (%(country)s), registry status %(status_name)s"),
     C.REGISTERED_ONE_YEAR: _(
         "registered %(registered)s, anniversary %(anniversary)s, submission %(on)s"
     ),

@@ -50,3 +50,16 @@ _STATE_CLASSES = {
 def state_class(state: str) -> str:
     """CSS badge class for a state value."""
     return _STATE_CLASSES.get(str(state), "badge-info")
+
+
+@register.filter
+def localized_results(record):
+    """A stored eligibility record's results, re-rendered in the reader's language."""
+    from entities.eligibility import EligibilityReport
+
+    if record is None:
+        return []
+    try:
+        return EligibilityReport.from_dict(record.report).results
+    except (KeyError, TypeError, ValueError):
+        return record.results  # an unreadable snapshot: show it as stored

@@ -219,3 +219,25 @@ def test_bid_dashboard_shows_bids_invitations_and_partner_bids(client_for, chall
     )
     partner_page = client_for(manager).get(reverse("dashboard")).content.decode()
     assert "Partner invitations to answer" in partner_page and org.legal_name in partner_page
+
+
+def test_bid_attachment_disguised_file_error_is_tied_to_the_field(
+    client_for, challenge, editor, org
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from challenges.models import Attachment
+
+    bid = draft_bid(challenge, org, by=editor)
+    response = client_for(editor).post(
+        reverse("challenges:bid_attachment_add", args=[bid.pk]),
+        {"file": SimpleUploadedFile("tool.pdf", b"MZ\x90\x00" + b"\x00" * 200), "title": "Tool"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_file_error"' in page and "not a PDF, image or office document" in page
+    assert (
+        'aria-describedby="id_file_error"' in page
+        or "id_file_error" in page.split('name="file"')[1][:400]
+    )
+    assert not Attachment.objects.filter(bid=bid).exists()

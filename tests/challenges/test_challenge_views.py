@@ -211,3 +211,15 @@ def test_challenge_history_is_shown_to_members_and_operators_only(
         )
     public = client.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
     assert challenge.title in public and "History" not in public and "Beijing time" in public
+
+
+def test_challenge_stored_eligibility_report_is_shown_in_the_readers_language(
+    client_for, asean_editor, asean_org
+):
+    challenge = ChallengeFactory(organization=asean_org)
+    c = client_for(asean_editor)
+    c.post(reverse("challenges:submit", args=[challenge.pk]))  # stored while reading English
+    c.cookies["django_language"] = "zh-hans"
+    page = c.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
+    assert "东盟成员国" in page
+    assert "Registered in an ASEAN member state" not in page

@@ -196,3 +196,11 @@ def test_listing_uses_postgres_full_text_search_with_stemming(client, catalogue)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'challenge_search_gin'")
         assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_listing_one_invalid_filter_keeps_the_valid_ones(client, catalogue):
+    response = client.get(
+        reverse("challenges:list"), {"q": "flood", "deadline_before": "2025-13-45", "country": "FR"}
+    )
+    assert titles(response) == [catalogue["flood"].title]
+    assert response.context["filter"].form.errors.keys() == {"deadline_before", "country"}

@@ -11,7 +11,7 @@ from entities.enums import MembershipRole
 from entities.files import inspect_upload
 from evaluation import services
 from evaluation.models import ConflictDeclaration, Review, Score
-from tests.factories import PDF_BYTES, ReviewerFactory, UserFactory, add_member
+from tests.factories import PDF_BYTES, OrganizationFactory, ReviewerFactory, UserFactory, add_member
 
 from .conftest import assign, full_scores, review
 
@@ -210,8 +210,18 @@ def test_automatic_conflict_for_members_of_applicant_or_partner(client_for, wher
     c.post(bid_url(bid), {"action": "declare", "coi-has_conflict": "no"})
     declaration.refresh_from_db()
     assert declaration.has_conflict
-    # The other bid is not affected.
-    assert not ConflictDeclaration.objects.filter(bid=scenario.bids[1]).exists()
+    # A competitor's member must not score the rival bid either.
+    rival = ConflictDeclaration.objects.get(bid=scenario.bids[1])
+    assert rival.has_conflict and rival.automatic
+    assert organization.legal_name in rival.explanation
+
+
+def test_automatic_conflict_does_not_touch_reviewers_outside_the_competition(scenario):
+    outsider_org = OrganizationFactory(asean=True)
+    reviewer = ReviewerFactory()
+    add_member(outsider_org, reviewer, MembershipRole.OWNER)
+    assign(scenario, reviewer)
+    assert not ConflictDeclaration.objects.filter(assignment__reviewer=reviewer).exists()
 
 
 def test_membership_gained_after_assignment_is_caught_when_the_bid_is_opened(
