@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from entities.eligibility import EligibilityReport, Role, check_eligibility
 from entities.models import Organization, User
+from entities.selectors import operators, organization_users
 from entities.services import eligibility_record_create
 from notifications.services import notify
 
@@ -53,15 +54,34 @@ class IneligibleError(TransitionError):
 
 # --------------------------------------------------------------------------- helpers
 def _members(organization: Organization) -> list[User]:
-    return [m.user for m in organization.memberships.select_related("user") if m.user.is_active]
+    return organization_users(organization)
 
 
 def _operators() -> list[User]:
-    return list(User.objects.filter(is_staff=True, is_active=True))
+    return operators()
 
 
 def _fmt(value: dt.datetime | None) -> str:
     return timezone.localtime(value).isoformat() if value else ""
+
+
+def _write(locked, transition, *, by, now: dt.datetime, ctx: dict, log, **owner) -> None:
+    """Write the new state of a locked row and its history line (who, when, from, to, why)."""
+    from_state = locked.state
+    locked.state = transition.target
+    locked.state_changed_at = now
+    locked._change_reason = f"{transition.action}: {from_state} → {transition.target}"
+    locked.save()
+    log.objects.create(
+        action=transition.action,
+        from_state=from_state,
+        to_state=transition.target,
+        actor=by,
+        at=now,
+        reason=ctx["reason"],
+        eligibility_record=ctx.get("eligibility_record"),
+        **owner,
+    )
 
 
 def _require_reason(transition, reason: str) -> None:
@@ -274,20 +294,8 @@ def transition_challenge(
         guard = CHALLENGE_GUARDS.get(action)
         if guard:
             guard(locked, by, now, ctx)
-        from_state = locked.state
-        locked.state = transition.target
-        locked.state_changed_at = now
-        locked._change_reason = f"{action}: {from_state} → {transition.target}"
-        locked.save()
-        ChallengeTransition.objects.create(
-            challenge=locked,
-            action=action,
-            from_state=from_state,
-            to_state=transition.target,
-            actor=by,
-            at=now,
-            reason=ctx["reason"],
-            eligibility_record=ctx.get("eligibility_record"),
+        _write(
+            locked, transition, by=by, now=now, ctx=ctx, log=ChallengeTransition, challenge=locked
         )
         _effects_challenge(locked, action, ctx["reason"], now)
     return locked
@@ -454,21 +462,7 @@ def transition_bid(
             guard = BID_GUARDS.get(action)
             if guard:
                 guard(locked, by, now, ctx)
-            from_state = locked.state
-            locked.state = transition.target
-            locked.state_changed_at = now
-            locked._change_reason = f"{action}: {from_state} → {transition.target}"
-            locked.save()
-            BidTransition.objects.create(
-                bid=locked,
-                action=action,
-                from_state=from_state,
-                to_state=transition.target,
-                actor=by,
-                at=now,
-                reason=ctx["reason"],
-                eligibility_record=ctx.get("eligibility_record"),
-            )
+            _write(locked, transition, by=by, now=now, ctx=ctx, log=BidTransition, bid=locked)
             _effects_bid(locked, action, ctx["reason"])
     except IntegrityError as exc:
         text = str(exc)

@@ -209,4 +209,6 @@ def challenges_with_draft_bid(organization: Organization | None) -> set[int]:
 
 
 def users_of(organization: Organization) -> list[User]:
-    return [m.user for m in organization.memberships.select_related("user") if m.user.is_active]
+    from entities.selectors import organization_users
+
+    return organization_users(organization)

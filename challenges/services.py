@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from entities.enums import MembershipRole
 from entities.files import UploadInfo
 from entities.models import Organization, User
+from entities.selectors import organization_users
 from notifications.services import notify
 
 from .enums import BidState, ChallengeState, CooperationMode, PartnerStatus
@@ -37,17 +39,11 @@ MAX_PARTNERS = 5
 
 
 def _members(organization: Organization) -> list[User]:
-    return [m.user for m in organization.memberships.select_related("user") if m.user.is_active]
+    return organization_users(organization)
 
 
 def _managers(organization: Organization) -> list[User]:
-    return [
-        m.user
-        for m in organization.memberships.select_related("user").filter(
-            role__in=["owner", "manager"]
-        )
-        if m.user.is_active
-    ]
+    return organization_users(organization, min_role=MembershipRole.MANAGER)
 
 
 # --------------------------------------------------------------------------- challenges

@@ -16,6 +16,7 @@ from entities import rules as entity_rules
 from entities.eligibility import Role, check_eligibility
 from entities.files import serve_stored_file
 from entities.models import Organization
+from entities.views import show_validation_error
 
 from . import lifecycle, rules, selectors, services
 from .enums import ChallengeState
@@ -40,14 +41,7 @@ from .models import Attachment, BidPartner, Challenge
 PAGE_SIZE = 12
 
 
-def error_messages(request: HttpRequest, exc: ValidationError, form=None) -> None:
-    """Show a service's ValidationError next to the fields it names, or as messages."""
-    if form is not None and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    for message in exc.messages:
-        messages.error(request, message)
+error_messages = show_validation_error
 
 
 def _challenge_or_404(request: HttpRequest, pk: int, check=rules.can_view_challenge) -> Challenge:

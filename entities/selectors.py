@@ -75,3 +75,23 @@ def search_organizations(query: str, *, exclude: Organization | None = None, lim
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return qs.order_by("legal_name")[:limit]
+
+
+def organization_users(organization: Organization, *, min_role: str | None = None) -> list[User]:
+    """Active members of an organization (with at least `min_role`), e.g. to notify them."""
+    from .enums import MembershipRole
+
+    memberships = organization.memberships.select_related("user").filter(user__is_active=True)
+    if min_role is not None:
+        allowed = [
+            r
+            for r in MembershipRole.values
+            if MembershipRole.rank(r) >= MembershipRole.rank(min_role)
+        ]
+        memberships = memberships.filter(role__in=allowed)
+    return [m.user for m in memberships.order_by("pk")]
+
+
+def operators() -> list[User]:
+    """Active programme operators (staff)."""
+    return list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))

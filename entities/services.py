@@ -37,6 +37,7 @@ from .models import (
     RuleWaiver,
     User,
 )
+from .selectors import operators, organization_users
 
 # Changing one of these on a verified organization sends it back to the operators.
 LEGAL_FACTS = (
@@ -53,22 +54,7 @@ LEGAL_FACTS = (
 
 
 def _owners(organization: Organization) -> list[User]:
-    return [
-        m.user
-        for m in organization.memberships.select_related("user").filter(
-            role__in=[MembershipRole.OWNER, MembershipRole.MANAGER], user__is_active=True
-        )
-    ]
-
-
-def _members(organization: Organization) -> list[User]:
-    return [
-        m.user for m in organization.memberships.select_related("user").filter(user__is_active=True)
-    ]
-
-
-def _operators() -> list[User]:
-    return list(User.objects.filter(is_staff=True, is_active=True))
+    return organization_users(organization, min_role=MembershipRole.MANAGER)
 
 
 # --------------------------------------------------------------------------- organizations
@@ -169,7 +155,7 @@ def organization_set_verification(
         "url": url,
     }
     if to == VerificationStatus.PENDING:
-        notify(_operators(), "organization.verification_requested", organization, context)
+        notify(operators(), "organization.verification_requested", organization, context)
     else:
         notify(_owners(organization), f"organization.{to}", organization, context)
     return organization

@@ -30,7 +30,11 @@ def get_organization(request: HttpRequest, pk: int, check=rules.can_view_organiz
     return organization
 
 
-def _form_errors_to_messages(request, exc: ValidationError, form=None) -> None:
+def show_validation_error(request, exc: ValidationError, form=None) -> None:
+    """Show a service's ValidationError next to the fields it names, or as messages.
+
+    Shared by the views of every app: services raise ValidationError, views show it.
+    """
     if form is not None and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -50,7 +54,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             organization = services.organization_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_to_messages(request, exc, form)
+            show_validation_error(request, exc, form)
         else:
             request.session[SESSION_KEY] = organization.pk
             for warning in form.warnings:
@@ -137,7 +141,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 organization=organization, user=request.user, **fields
             )
         except ValidationError as exc:
-            _form_errors_to_messages(request, exc, form)
+            show_validation_error(request, exc, form)
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -165,7 +169,7 @@ def organization_request_verification(request: HttpRequest, pk: int) -> HttpResp
     try:
         services.organization_request_verification(organization=organization, user=request.user)
     except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
+        show_validation_error(request, exc)
     else:
         messages.success(
             request,
@@ -198,7 +202,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                _form_errors_to_messages(request, exc, invite_form)
+                show_validation_error(request, exc, invite_form)
             else:
                 messages.success(
                     request,
@@ -248,7 +252,7 @@ def member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     try:
         services.membership_change_role(membership=membership, role=role, by=request.user)
     except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
+        show_validation_error(request, exc)
     else:
         messages.success(
             request,
@@ -272,7 +276,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         try:
             services.membership_remove(membership=membership, by=request.user)
         except ValidationError as exc:
-            _form_errors_to_messages(request, exc)
+            show_validation_error(request, exc)
             return redirect("entities:members", organization.pk)
         if is_self:
             request.session.pop(SESSION_KEY, None)
@@ -299,7 +303,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except ValidationError as exc:
-        _form_errors_to_messages(request, exc)
+        show_validation_error(request, exc)
     else:
         messages.success(
             request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
@@ -336,7 +340,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 messages.info(request, _("You declined the invitation."))
                 return redirect("home")
         except ValidationError as exc:
-            _form_errors_to_messages(request, exc)
+            show_validation_error(request, exc)
         return redirect("entities:invitation", token)
     email_matches = (
         request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()

@@ -30,6 +30,7 @@ from entities.enums import MembershipRole
 from entities.files import UploadInfo
 from entities.models import Membership, Organization, User
 from entities.rules import is_operator
+from entities.selectors import operators, organization_users
 from notifications.services import notify
 
 from . import rules, scoring, selectors
@@ -63,19 +64,11 @@ VIEW_PERMISSION = "challenges.view_bid"
 
 # --------------------------------------------------------------------------- helpers
 def _members(organization: Organization, *, min_role: str | None = None) -> list[User]:
-    memberships = organization.memberships.select_related("user").filter(user__is_active=True)
-    if min_role is not None:
-        allowed = [
-            r
-            for r in MembershipRole.values
-            if MembershipRole.rank(r) >= MembershipRole.rank(min_role)
-        ]
-        memberships = memberships.filter(role__in=allowed)
-    return [m.user for m in memberships.order_by("pk")]
+    return organization_users(organization, min_role=min_role)
 
 
 def _operators() -> list[User]:
-    return list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
+    return operators()
 
 
 def _log(

@@ -22,6 +22,7 @@ from challenges.enums import BidState
 from challenges.models import Bid, Challenge
 from entities.files import serve_stored_file
 from entities.rules import is_operator
+from entities.views import show_validation_error
 
 from . import rules, scoring, selectors, services
 from .enums import AssignmentStatus, MilestoneState
@@ -40,15 +41,7 @@ from .forms import (
 from .models import MilestoneEvidence, ReviewerAssignment
 from .resources import FORMATS, RankingResource
 
-
-def _errors(request: HttpRequest, exc: ValidationError, form=None) -> None:
-    """A service's ValidationError next to the fields it names, or as messages."""
-    if form is not None and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    for message in exc.messages:
-        messages.error(request, message)
+_errors = show_validation_error
 
 
 def _operator_challenge(request: HttpRequest, pk: int) -> Challenge:

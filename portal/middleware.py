@@ -73,3 +73,27 @@ class UserLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """Refused or missing objects get the site's own 404 page, also with DEBUG on.
+
+    With DEBUG (the embedded default of `make run`) Django would show its
+    technical 404 page, listing every URL pattern, to someone who tried another
+    organization's page. The portal answers the same way in every mode.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        if isinstance(exception, Http404):
+            response = TemplateResponse(request, "404.html", status=404)
+            return response.render()
+        return None

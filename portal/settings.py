@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ActiveOrganizationMiddleware",
     "portal.middleware.UserLanguageMiddleware",
+    "portal.middleware.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

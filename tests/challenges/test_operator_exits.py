@@ -82,3 +82,9 @@ def test_error_pages_are_styled_and_translated(client, settings):
 
     rendered = server_error(RequestFactory().get("/")).content.decode()
     assert "Nothing you submitted has been lost" in rendered
+
+
+def test_error_page_for_a_refused_object_is_the_sites_own_even_with_debug(client, settings):
+    settings.DEBUG = True
+    page = client.get("/challenges/999999/").content.decode()
+    assert "Page not found" in page and "URLconf" not in page

@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/screenshots/<test name>/NN-name.png.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -110,3 +111,20 @@ def shot(page, name: str) -> Path:
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failed browser test, keep a screenshot of every open page for diagnosis."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for page_id, (folder, _counter) in list(_SHOTS.items()):
+        for context in getattr(item.funcargs.get("browser"), "contexts", []):
+            for page in context.pages:
+                if id(page) == page_id:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    # Diagnosis must never hide the original failure.
+                    with contextlib.suppress(Exception):
+                        page.screenshot(path=str(folder / f"FAILED-{page_id}.png"), full_page=True)

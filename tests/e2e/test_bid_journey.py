@@ -94,6 +94,7 @@ def test_bid_journey(new_page, live_server, settings):
 
     # --- invite two partners found by name
     for organization, _manager in partners:
+        page.wait_for_load_state("load")  # htmx listens only once its script has run
         page.get_by_label("Name or registration number").fill(organization.legal_name[:12])
         result = page.locator("#partner-results li").filter(has_text=organization.legal_name)
         expect(result).to_be_visible()
