@@ -13,7 +13,7 @@ from entities.enums import MembershipRole
 from entities.models import Organization
 from entities.rules import AnyUser, can_edit_content, is_operator, membership_of, role_at_least
 
-from .enums import BidState, ChallengeState
+from .enums import BID_TRANSITIONS, CHALLENGE_TRANSITIONS, BidState, ChallengeState
 from .models import Attachment, Bid, BidPartner, Challenge
 
 
@@ -71,6 +71,10 @@ def can_vet_challenges(user: AnyUser) -> bool:
     return is_operator(user)
 
 
+def can_cancel_challenge(user: AnyUser, challenge: Challenge) -> bool:
+    return is_operator(user) and challenge.state in CHALLENGE_TRANSITIONS["cancel"].sources
+
+
 # --------------------------------------------------------------------------- bids
 def can_create_bid(user: AnyUser, organization: Organization | None, challenge: Challenge) -> bool:
     return (
@@ -115,6 +119,10 @@ def can_reopen_bid(user: AnyUser, bid: Bid) -> bool:
         and bid.challenge.is_open_for_bids
         and can_edit_content(user, bid.applicant)
     )
+
+
+def can_mark_bid_ineligible(user: AnyUser, bid: Bid) -> bool:
+    return is_operator(user) and bid.state in BID_TRANSITIONS["mark_ineligible"].sources
 
 
 def can_respond_for_partner(user: AnyUser, partner: BidPartner) -> bool:

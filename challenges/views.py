@@ -44,6 +44,30 @@ PAGE_SIZE = 12
 error_messages = show_validation_error
 
 
+def _reason_page(request, *, title, text, confirm_label, cancel_url, apply, done):
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(form.cleaned_data["reason"])
+        except lifecycle.TransitionError as exc:
+            error_messages(request, exc, form)
+        else:
+            messages.success(request, done)
+            return redirect(cancel_url)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": title,
+            "text": text,
+            "form": form,
+            "confirm_label": confirm_label,
+            "cancel_url": cancel_url,
+            "danger": True,
+        },
+    )
+
+
 def _challenge_or_404(request: HttpRequest, pk: int, check=rules.can_view_challenge) -> Challenge:
     challenge = selectors.challenge_detail(pk)
     if challenge is None or not rules.can_view_challenge(request.user, challenge):
@@ -92,6 +116,7 @@ def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> Ht
         ),
         "can_edit": rules.can_edit_challenge(user, challenge),
         "can_withdraw": rules.can_withdraw_challenge(user, challenge),
+        "can_cancel": rules.can_cancel_challenge(user, challenge),
         "is_operator": entity_rules.is_operator(user),
         "my_bid": selectors.active_bid(challenge, organization) if user.is_authenticated else None,
         "can_bid": rules.can_create_bid(user, organization, challenge)
@@ -249,30 +274,18 @@ def challenge_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = _challenge_or_404(request, pk, rules.can_view_challenge_internals)
     if not rules.can_withdraw_challenge(request.user, challenge):
         raise Http404
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.transition_challenge(
-                challenge, "withdraw", by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except lifecycle.TransitionError as exc:
-            error_messages(request, exc, form)
-        else:
-            messages.success(request, _("The challenge was withdrawn."))
-            return redirect("challenges:detail", challenge.pk)
-    return render(
+    return _reason_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Withdraw “%(title)s”?") % {"title": challenge.title},
-            "text": _(
-                "A withdrawn challenge cannot be submitted again; you would start a new draft. Tell the programme office why."
-            ),
-            "form": form,
-            "confirm_label": _("Withdraw challenge"),
-            "cancel_url": challenge.get_absolute_url(),
-            "danger": True,
-        },
+        title=_("Withdraw “%(title)s”?") % {"title": challenge.title},
+        text=_(
+            "A withdrawn challenge cannot be submitted again; you would start a new draft. Tell the programme office why."
+        ),
+        confirm_label=_("Withdraw challenge"),
+        cancel_url=challenge.get_absolute_url(),
+        apply=lambda reason: lifecycle.transition_challenge(
+            challenge, "withdraw", by=request.user, reason=reason
+        ),
+        done=_("The challenge was withdrawn."),
     )
 
 
@@ -476,6 +489,7 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": rules.can_edit_bid(user, bid),
             "can_withdraw": rules.can_withdraw_bid(user, bid),
             "can_reopen": rules.can_reopen_bid(user, bid),
+            "can_mark_ineligible": rules.can_mark_bid_ineligible(user, bid),
             "my_partner_rows": my_partner_rows,
             "history": selectors.bid_history(bid)
             if is_applicant or entity_rules.is_operator(user)
@@ -542,43 +556,19 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
             ]
         )
         if valid:
-            total = form.cleaned_data.get("budget_total")
-            lines = budget.rows()
-            if total is not None and lines and sum(r["amount"] for r in lines) != total:
-                form.add_error(
-                    "budget_total",
-                    _(
-                        "The budget lines add up to %(sum)s, not the total of %(total)s. Correct one or the other."
-                    )
-                    % {"sum": sum(r["amount"] for r in lines), "total": total},
-                )
-                valid = False
-            duration = form.cleaned_data.get("duration_months")
-            late = [
-                r["deliverable"]
-                for r in milestones.rows()
-                if duration and r["due_month"] > duration
-            ]
-            if late:
-                form.add_error(
-                    "duration_months",
-                    _("Milestones are due after the end of the project (month %(d)s): %(names)s.")
-                    % {"d": duration, "names": ", ".join(late)},
-                )
-                valid = False
-        if valid:
             try:
                 services.bid_update(
                     bid=bid,
                     by=request.user,
                     modes=modes_form.plans(),
                     team=team.rows(),
-                    budget_lines=lines,
+                    budget_lines=budget.rows(),
                     milestones=milestones.rows(),
                     **{name: form.cleaned_data[name] for name in BidForm.Meta.fields},
                 )
             except ValidationError as exc:
                 error_messages(request, exc, form)
+                valid = False
             else:
                 messages.success(request, _("Bid draft saved."))
                 target = request.POST.get("then")
@@ -587,7 +577,7 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
                 if target == "submit":
                     return redirect("challenges:bid_submit", bid.pk)
                 return redirect("challenges:bid_edit", bid.pk)
-        else:
+        if not valid:
             messages.error(
                 request, _("The bid was not saved. Please correct the errors marked below.")
             )
@@ -869,35 +859,20 @@ def _render_bid_submit(request, bid, report):
 @login_required
 def bid_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     bid = _bid_or_404(request, pk, rules.can_withdraw_bid)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.transition_bid(
-                bid, "withdraw", by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except lifecycle.TransitionError as exc:
-            error_messages(request, exc, form)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The bid was withdrawn. Until the deadline you can reopen it, change it and submit again."
-                ),
-            )
-            return redirect("challenges:bid_detail", bid.pk)
-    return render(
+    return _reason_page(
         request,
-        "confirm.html",
-        {
-            "title": _("Withdraw your bid for “%(title)s”?") % {"title": bid.challenge.title},
-            "text": _(
-                "Your partners and the programme office are told. Before the deadline you can reopen the bid and submit again; the earlier submission stays in the history."
-            ),
-            "form": form,
-            "confirm_label": _("Withdraw bid"),
-            "cancel_url": bid.get_absolute_url(),
-            "danger": True,
-        },
+        title=_("Withdraw your bid for “%(title)s”?") % {"title": bid.challenge.title},
+        text=_(
+            "Your partners and the programme office are told. Before the deadline you can reopen the bid and submit again; the earlier submission stays in the history."
+        ),
+        confirm_label=_("Withdraw bid"),
+        cancel_url=bid.get_absolute_url(),
+        apply=lambda reason: lifecycle.transition_bid(
+            bid, "withdraw", by=request.user, reason=reason
+        ),
+        done=_(
+            "The bid was withdrawn. Until the deadline you can reopen it, change it and submit again."
+        ),
     )
 
 
@@ -916,37 +891,11 @@ def bid_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- operator exits
-def _operator_reason_page(request, *, title, text, confirm_label, cancel_url, apply, done):
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            apply(form.cleaned_data["reason"])
-        except lifecycle.TransitionError as exc:
-            error_messages(request, exc, form)
-        else:
-            messages.success(request, done)
-            return redirect(cancel_url)
-    return render(
-        request,
-        "confirm.html",
-        {
-            "title": title,
-            "text": text,
-            "form": form,
-            "confirm_label": confirm_label,
-            "cancel_url": cancel_url,
-            "danger": True,
-        },
-    )
-
-
 @login_required
 def challenge_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """An operator cancels a published challenge (e.g. no bids came in), with a reason."""
-    if not rules.can_vet_challenges(request.user):
-        raise Http404
-    challenge = _challenge_or_404(request, pk)
-    return _operator_reason_page(
+    challenge = _challenge_or_404(request, pk, rules.can_cancel_challenge)
+    return _reason_page(
         request,
         title=_("Cancel “%(title)s”?") % {"title": challenge.title},
         text=_(
@@ -965,10 +914,8 @@ def challenge_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bid_mark_ineligible(request: HttpRequest, pk: int) -> HttpResponse:
     """An operator rules a submitted bid out of the competition, with a reason."""
-    if not rules.can_vet_challenges(request.user):
-        raise Http404
-    bid = _bid_or_404(request, pk)
-    return _operator_reason_page(
+    bid = _bid_or_404(request, pk, rules.can_mark_bid_ineligible)
+    return _reason_page(
         request,
         title=_("Mark the bid of %(org)s ineligible?") % {"org": bid.applicant.legal_name},
         text=_(

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from challenges.models import Attachment
+from challenges.models import Attachment, Bid
 from entities.enums import MembershipRole
 from tests.factories import PDF_BYTES, OrganizationFactory, UserFactory, add_member
 
@@ -99,22 +99,26 @@ def test_bid_confidentiality_matrix(client, client_for, cast, who):
 @pytest.mark.parametrize(
     "who", ["applicant_viewer", "partner", "rival", "demand", "reviewer_unassigned"]
 )
-def test_bid_write_pages_are_404_for_everyone_but_applicant_editors(client_for, cast, who):
+def test_bid_write_pages_are_refused_to_everyone_but_applicant_editors(client_for, cast, who):
     bid, attachment, people = cast
     c = client_for(people[who])
     for name in WRITE_URLS:
-        assert c.post(
-            reverse(f"challenges:{name}", args=[bid.pk]), {"reason": "x"}
-        ).status_code in (404, 302), name
-        if name in ("bid_edit", "partner_search"):
-            response = c.get(reverse(f"challenges:{name}", args=[bid.pk]))
-            assert response.status_code in (404, 302)
-            assert "Technical approach" not in response.content.decode() or who in (
-                "applicant_viewer",
-                "partner",
-            )
+        if name == "bid_edit":
+            continue
+        response = c.post(reverse(f"challenges:{name}", args=[bid.pk]), {"reason": "x"})
+        assert response.status_code == 404, name
+    edit_url = reverse("challenges:bid_edit", args=[bid.pk])
+    for edit in (c.get(edit_url), c.post(edit_url, {"lead_name": "Hijacked"})):
+        if who == "applicant_viewer":
+            # A member who may not edit is sent back to the read-only page.
+            assert edit.status_code == 302 and edit["Location"] == bid.get_absolute_url()
+        else:
+            assert edit.status_code == 404
+    assert Bid.objects.get(pk=bid.pk).lead_name != "Hijacked"
+    search = c.get(reverse("challenges:partner_search", args=[bid.pk]), {"q": "Org"})
+    assert search.status_code == 404
     bid.refresh_from_db()
-    assert bid.state == "draft"
+    assert bid.state == "draft" and bid.attachments.count() == 1
     assert c.post(reverse("challenges:attachment_delete", args=[attachment.pk])).status_code == 404
     assert Attachment.objects.filter(pk=attachment.pk).exists()
 

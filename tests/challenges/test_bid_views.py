@@ -241,3 +241,34 @@ def test_bid_attachment_disguised_file_error_is_tied_to_the_field(
         or "id_file_error" in page.split('name="file"')[1][:400]
     )
     assert not Attachment.objects.filter(bid=bid).exists()
+
+
+def test_bid_update_service_refuses_inconsistent_budget_and_milestones(challenge, editor, org):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from challenges import services
+
+    bid = draft_bid(challenge, org, by=editor)
+    with pytest.raises(ValidationError) as info:
+        services.bid_update(
+            bid=bid,
+            by=editor,
+            budget_total=Decimal("100"),
+            duration_months=6,
+            budget_lines=[{"item": "Staff", "amount": Decimal("60")}],
+            milestones=[
+                {
+                    "deliverable": "Late",
+                    "due_month": 9,
+                    "acceptance_criterion": "x",
+                    "evidence_expected": "y",
+                }
+            ],
+        )
+    assert set(info.value.message_dict) == {"budget_total", "duration_months"}
+    bid.refresh_from_db()
+    assert bid.budget_total != Decimal("100") and [m.deliverable for m in bid.milestones.all()] != [
+        "Late"
+    ]
