@@ -1,12 +1,10 @@
-"""States and transitions of challenges and bids, as data (DESIGN §2).
+"""States of challenges and bids and the other choices of the app (data only, DESIGN §2).
 
-`CHALLENGE_TRANSITIONS` and `BID_TRANSITIONS` are the only source of truth
-for which state change is allowed; `challenges.lifecycle` applies them.
+The transition tables are in `challenges.lifecycle` (rows of the engine in
+`core.transitions`): they name guards and audiences, which are functions.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from entities.enums import CooperationMode
 
 __all__ = [
-    "BID_TRANSITIONS",
-    "CHALLENGE_TRANSITIONS",
-    "Actor",
     "BidState",
     "ChallengeState",
     "CooperationMode",
@@ -24,7 +19,6 @@ __all__ = [
     "Language",
     "PartnerStatus",
     "Sector",
-    "Transition",
 ]
 
 
@@ -79,85 +73,6 @@ class BidState(models.TextChoices):
     @classmethod
     def in_competition(cls) -> tuple[str, ...]:
         return (cls.SUBMITTED, cls.UNDER_REVIEW, cls.SELECTED, cls.NOT_SELECTED)
-
-
-class Actor(models.TextChoices):
-    OWNER = "owner", _("the owner organization")
-    OPERATOR = "operator", _("the programme office")
-    SYSTEM = "system", _("the system")
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    actor: str
-    label: object
-    needs_reason: bool = False
-
-
-def _t(action, sources, target, actor, label, needs_reason=False) -> tuple[str, Transition]:
-    return action, Transition(action, frozenset(sources), target, actor, label, needs_reason)
-
-
-S = ChallengeState
-CHALLENGE_TRANSITIONS: dict[str, Transition] = dict(
-    [
-        _t("submit", [S.DRAFT], S.SUBMITTED, Actor.OWNER, _("Submit for vetting")),
-        _t("withdraw", [S.DRAFT, S.SUBMITTED], S.WITHDRAWN, Actor.OWNER, _("Withdraw"), True),
-        _t("publish", [S.SUBMITTED], S.LISTED, Actor.OPERATOR, _("Publish")),
-        _t("return", [S.SUBMITTED], S.DRAFT, Actor.OPERATOR, _("Return for changes"), True),
-        _t("reject", [S.SUBMITTED], S.REJECTED, Actor.OPERATOR, _("Reject"), True),
-        _t("close", [S.LISTED], S.EVALUATION, Actor.SYSTEM, _("Close bidding")),
-        _t("assign_lead", [S.EVALUATION], S.LEAD_ASSIGNED, Actor.OPERATOR, _("Assign the lead")),
-        _t(
-            "start_validation",
-            [S.LEAD_ASSIGNED],
-            S.IN_VALIDATION,
-            Actor.OPERATOR,
-            _("Start validation"),
-        ),
-        _t("validate", [S.IN_VALIDATION], S.VALIDATED, Actor.OPERATOR, _("Sign off validation")),
-        _t(
-            "fail_validation",
-            [S.IN_VALIDATION],
-            S.FAILED_VALIDATION,
-            Actor.OPERATOR,
-            _("Record failed validation"),
-            True,
-        ),
-        _t(
-            "cancel",
-            [S.LISTED, S.EVALUATION, S.LEAD_ASSIGNED],
-            S.CANCELLED,
-            Actor.OPERATOR,
-            _("Cancel the challenge"),
-            True,
-        ),
-    ]
-)
-
-B = BidState
-BID_TRANSITIONS: dict[str, Transition] = dict(
-    [
-        _t("submit", [B.DRAFT], B.SUBMITTED, Actor.OWNER, _("Submit the bid")),
-        _t("withdraw", [B.DRAFT, B.SUBMITTED], B.WITHDRAWN, Actor.OWNER, _("Withdraw"), True),
-        # Before the deadline a withdrawn bid may be reopened, changed and submitted again.
-        _t("reopen", [B.WITHDRAWN], B.DRAFT, Actor.OWNER, _("Reopen as a draft")),
-        _t("start_review", [B.SUBMITTED], B.UNDER_REVIEW, Actor.SYSTEM, _("Start review")),
-        _t(
-            "mark_ineligible",
-            [B.SUBMITTED, B.UNDER_REVIEW],
-            B.INELIGIBLE,
-            Actor.OPERATOR,
-            _("Mark ineligible"),
-            True,
-        ),
-        _t("select", [B.UNDER_REVIEW], B.SELECTED, Actor.OPERATOR, _("Select as lead")),
-        _t("not_select", [B.UNDER_REVIEW], B.NOT_SELECTED, Actor.OPERATOR, _("Not selected")),
-    ]
-)
 
 
 class PartnerStatus(models.TextChoices):

@@ -1,268 +1,468 @@
-"""The one place where challenges and bids change state.
+"""The life of challenges and bids: their transition tables, the one place states change.
 
-`transition_challenge` and `transition_bid` check the transition table in
-`challenges.enums`, lock the row (`select_for_update`), run the action's
-guard (eligibility at submission, the deadline, partners' consent…), write
-the new state, record who/when/from/to/why, and queue side effects with
-`transaction.on_commit`. Nothing else assigns `.state`.
+`CHALLENGE` and `BID` are `core.transitions.Machine`s. Each row of their
+tables says from which states an action leads where, who may take it, its
+guard, the events it sends (with their audience) and its other effects; the
+engine's writer locks the row, checks, writes the state, the history line and
+the audit entry, and queues the events on commit. Nothing else assigns
+`.state`. The evaluation app adds the rows of stages 3 and 4 (assign the
+lead, start and sign off the validation) at start-up.
+
+`transition_challenge` and `transition_bid` are the entry points.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entities.eligibility import EligibilityReport, Role, check_eligibility
-from entities.models import Organization, User
+from core.transitions import (
+    Actor,
+    AlreadyDone,
+    Change,
+    Emit,
+    Machine,
+    TransitionError,
+    row,
+)
+from entities.eligibility import EligibilityReport
+from entities.models import User
+from entities.rules import can_edit_content, is_operator
 from entities.selectors import operators, organization_users
 from entities.services import eligibility_record_create
 from notifications.services import notify
 
-from .enums import (
-    BID_TRANSITIONS,
-    CHALLENGE_TRANSITIONS,
-    BidState,
-    ChallengeState,
-    CooperationMode,
-    PartnerStatus,
-)
+from .enums import BidState, ChallengeState
 from .models import Bid, BidTransition, Challenge, ChallengeTransition
+from .prechecks import (
+    Precheck,
+    bid_missing,
+    bid_precheck,
+    bidding_problem,
+    challenge_missing,
+    challenge_precheck,
+)
+
+__all__ = [
+    "BID",
+    "CHALLENGE",
+    "AlreadyDone",
+    "IneligibleError",
+    "SubmissionRefused",
+    "TransitionError",
+    "bid_missing",
+    "challenge_missing",
+    "transition_bid",
+    "transition_challenge",
+]
 
 
-class TransitionError(ValidationError):
-    """A state change that the table or a guard refuses; nothing was changed."""
+class SubmissionRefused(TransitionError):
+    """Submission refused by the pre-check; carries it (every reason at once)."""
+
+    def __init__(self, precheck: Precheck):
+        self.precheck = precheck
+        self.report: EligibilityReport = precheck.report
+        super().__init__(precheck.errors())
 
 
-class AlreadyDone(TransitionError):
-    """The object is already in the target state (e.g. a double-clicked submit)."""
+class IneligibleError(SubmissionRefused):
+    """Submission refused by the eligibility rules (the applicant's or a partner's)."""
 
 
-class IneligibleError(TransitionError):
-    """Submission refused by the eligibility rules; carries the full report."""
-
-    def __init__(self, report: EligibilityReport):
-        self.report = report
-        super().__init__([r.message for r in report.failures])
+def _refuse(precheck: Precheck) -> None:
+    if not precheck.report.eligible or precheck.partner_failures:
+        raise IneligibleError(precheck)
+    raise SubmissionRefused(precheck)
 
 
-# --------------------------------------------------------------------------- helpers
-def _members(organization: Organization) -> list[User]:
-    return organization_users(organization)
+# --------------------------------------------------------------------------- who may
+def _operator(user: Any, obj: Any) -> bool:
+    return user is not None and is_operator(user)
 
 
-def _operators() -> list[User]:
+def _system(user: Any, obj: Any) -> bool:
+    """The beat task (no user) or an operator acting for it."""
+    return user is None or is_operator(user)
+
+
+def _challenge_editor(user: Any, challenge: Challenge) -> bool:
+    return user is not None and can_edit_content(user, challenge.organization)
+
+
+def _bid_editor(user: Any, bid: Bid) -> bool:
+    return user is not None and can_edit_content(user, bid.applicant)
+
+
+# --------------------------------------------------------------------------- audiences
+def challenge_owners(change: Change) -> list[User]:
+    return organization_users(change.obj.organization)
+
+
+def programme_operators(change: Change) -> list[User]:
     return operators()
 
 
-def _fmt(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).isoformat() if value else ""
-
-
-def _write(locked, transition, *, by, now: dt.datetime, ctx: dict, log, **owner) -> None:
-    """Write the new state of a locked row and its history line (who, when, from, to, why)."""
-    from_state = locked.state
-    locked.state = transition.target
-    locked.state_changed_at = now
-    locked._change_reason = f"{transition.action}: {from_state} → {transition.target}"
-    locked.save()
-    log.objects.create(
-        action=transition.action,
-        from_state=from_state,
-        to_state=transition.target,
-        actor=by,
-        at=now,
-        reason=ctx["reason"],
-        eligibility_record=ctx.get("eligibility_record"),
-        **owner,
-    )
-
-
-def _require_reason(transition, reason: str) -> None:
-    if transition.needs_reason and not (reason or "").strip():
-        raise TransitionError(
-            {"reason": _("Give a reason: it is recorded and sent to the people concerned.")}
+def bidders(change: Change) -> list[User]:
+    """Members of every organization whose bid is in the competition."""
+    members = {
+        user
+        for bid in change.obj.bids.filter(state__in=BidState.in_competition()).select_related(
+            "applicant"
         )
+        for user in organization_users(bid.applicant)
+    }
+    return sorted(members, key=lambda u: u.pk)
 
 
-# --------------------------------------------------------------------------- completeness
-CHALLENGE_REQUIRED = (
-    ("title", gettext_lazy("a title")),
-    ("summary", gettext_lazy("a one-paragraph summary")),
-    ("problem_statement", gettext_lazy("the problem statement")),
-    ("operational_scenario", gettext_lazy("the operational scenario")),
-    ("data_kind", gettext_lazy("the kind of local data available")),
-    ("data_access_terms", gettext_lazy("the access terms of the data")),
-    ("experimental_environment", gettext_lazy("the experimental environment offered")),
-    ("expected_outcomes", gettext_lazy("the expected outcomes")),
-    ("sector", gettext_lazy("a sector")),
-    ("budget_max", gettext_lazy("a budget")),
-    ("deadline", gettext_lazy("a bidding deadline")),
-    ("duration_months", gettext_lazy("the expected duration")),
-)
+def owners_and_bidders(change: Change) -> list[User]:
+    return challenge_owners(change) + bidders(change)
 
 
-def challenge_missing(challenge: Challenge, *, now: dt.datetime | None = None) -> list[str]:
-    """What a draft still lacks before it can be submitted (empty when complete)."""
-    now = now or timezone.now()
-    missing = [
-        str(label) for field, label in CHALLENGE_REQUIRED if getattr(challenge, field) in (None, "")
+def applicant_members(change: Change) -> list[User]:
+    return organization_users(change.obj.applicant)
+
+
+def partner_members(change: Change) -> list[User]:
+    return [
+        user
+        for partner in change.obj.partners.filter(organization__isnull=False).select_related(
+            "organization"
+        )
+        for user in organization_users(partner.organization)
     ]
-    if not challenge.cooperation_modes:
-        missing.append(_("at least one cooperation mode"))
-    if not challenge.kpis.exists():
-        missing.append(_("at least one measurable target (KPI)"))
-    if challenge.deadline and challenge.deadline <= now:
-        missing.append(_("a bidding deadline in the future"))
-    return missing
 
 
-def bid_missing(bid: Bid) -> list[str]:
-    """What a bid draft still lacks before it can be submitted."""
-    missing = []
-    for field, label in (
-        ("lead_name", _("the lead researcher's name")),
-        ("lead_email", _("the lead researcher's e-mail")),
-        ("lead_affiliation", _("the lead researcher's affiliation")),
-        ("lead_cv", _("the lead researcher's short CV")),
-        ("technical_approach", _("the technical approach")),
-        ("scenario_fit", _("how the solution fits the scenario and data")),
-        ("budget_total", _("the total budget")),
-        ("duration_months", _("the duration")),
-    ):
-        if getattr(bid, field) in (None, ""):
-            missing.append(label)
-    if not bid.milestones.exists():
-        missing.append(_("at least one milestone"))
-    return missing
+def applicant_and_partners(change: Change) -> list[User]:
+    return applicant_members(change) + partner_members(change)
+
+
+def applicant_partners_and_operators(change: Change) -> list[User]:
+    return applicant_and_partners(change) + operators()
+
+
+# --------------------------------------------------------------------------- contexts
+def challenge_context(change: Change) -> dict[str, Any]:
+    challenge = change.obj
+    return {
+        "challenge": challenge.title,
+        "organization": challenge.organization.legal_name,
+        "url": challenge.get_absolute_url(),
+        "reason": change.reason,
+        "comment": change.reason,
+    }
+
+
+def bid_context(change: Change) -> dict[str, Any]:
+    bid = change.obj
+    return {
+        "challenge": bid.challenge.title,
+        "applicant": bid.applicant.legal_name,
+        "url": bid.get_absolute_url(),
+        "reason": change.reason,
+    }
 
 
 # --------------------------------------------------------------------------- challenge guards
-def _guard_challenge_submit(challenge: Challenge, by: User, now: dt.datetime, ctx: dict) -> None:
-    missing = challenge_missing(challenge, now=now)
-    if missing:
-        raise TransitionError(
-            _("The challenge cannot be submitted yet. Still needed: %(list)s.")
-            % {"list": "; ".join(missing)}
-        )
-    report = check_eligibility(
-        challenge.organization, role=Role.DEMAND, on=now, modes=challenge.cooperation_modes
-    )
-    if not report.eligible:
-        raise IneligibleError(report)
+def _guard_challenge_submit(change: Change) -> None:
+    challenge = change.obj
+    precheck = challenge_precheck(challenge, now=change.now)
+    if not precheck.ready:
+        _refuse(precheck)
     record = eligibility_record_create(
-        organization=challenge.organization, report=report, context=f"challenge:{challenge.pk}"
+        organization=challenge.organization,
+        report=precheck.report,
+        context=f"challenge:{challenge.pk}",
     )
     challenge.eligibility_record = record
-    challenge.submitted_at = now
+    challenge.submitted_at = change.now
     challenge.vetting_comment = ""
-    ctx["eligibility_record"] = record
+    change.data["eligibility_record"] = record
 
 
-def _guard_challenge_publish(challenge: Challenge, by: User, now: dt.datetime, ctx: dict) -> None:
-    if not challenge.deadline or challenge.deadline <= now:
+def _guard_challenge_publish(change: Change) -> None:
+    challenge = change.obj
+    if not challenge.deadline or challenge.deadline <= change.now:
         raise TransitionError(
             _(
                 "The bidding deadline has passed. Return the challenge so the owner can set a new one."
             )
         )
-    challenge.published_at = now
+    challenge.published_at = change.now
 
 
-def _guard_challenge_return(challenge: Challenge, by: User, now: dt.datetime, ctx: dict) -> None:
-    challenge.vetting_comment = ctx["reason"]
+def _guard_vetting_comment(change: Change) -> None:
+    change.obj.vetting_comment = change.reason
 
 
-def _guard_challenge_reject(challenge: Challenge, by: User, now: dt.datetime, ctx: dict) -> None:
-    challenge.vetting_comment = ctx["reason"]
-
-
-def _guard_challenge_close(
-    challenge: Challenge, by: User | None, now: dt.datetime, ctx: dict
-) -> None:
-    if challenge.deadline and challenge.deadline > now:
+def _guard_challenge_close(change: Change) -> None:
+    challenge = change.obj
+    if challenge.deadline and challenge.deadline > change.now:
         raise TransitionError(_("Bidding cannot close before the deadline."))
 
 
-CHALLENGE_GUARDS: dict[str, Callable[..., None]] = {
-    "submit": _guard_challenge_submit,
-    "publish": _guard_challenge_publish,
-    "return": _guard_challenge_return,
-    "reject": _guard_challenge_reject,
-    "close": _guard_challenge_close,
-}
+def _start_review_of_submitted_bids(change: Change) -> None:
+    """Bidding is over: submitted bids go to review, drafts stay drafts."""
+    submitted = change.obj.bids.filter(state=BidState.SUBMITTED).order_by("pk")
+    BID.apply_many(list(submitted), "start_review", by=None, now=change.now)
 
 
-# --------------------------------------------------------------------------- challenge effects
-def _challenge_context(challenge: Challenge, **extra: Any) -> dict[str, Any]:
-    return {
-        "challenge": challenge.title,
-        "organization": challenge.organization.legal_name,
-        "url": challenge.get_absolute_url(),
-        **extra,
-    }
+S = ChallengeState
+CHALLENGE = Machine(
+    name="challenge",
+    model=Challenge,
+    states=ChallengeState,
+    refused=gettext_lazy(
+        "A challenge that is “%(state)s” cannot be changed this way (%(action)s)."
+    ),
+    notify=notify,
+    context=challenge_context,
+    lock=lambda challenge: (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=challenge.pk)
+    ),
+    history=lambda change: ChallengeTransition(
+        challenge=change.obj,
+        action=change.action,
+        from_state=change.from_state,
+        to_state=change.to_state,
+        actor=change.by,
+        at=change.now,
+        reason=change.reason,
+        eligibility_record=change.data.get("eligibility_record"),
+    ),
+    transitions=[
+        row(
+            "submit",
+            [S.DRAFT],
+            S.SUBMITTED,
+            Actor.OWNER,
+            gettext_lazy("Submit for vetting"),
+            may=_challenge_editor,
+            guard=_guard_challenge_submit,
+            emits=[Emit("challenge.submitted", programme_operators)],
+        ),
+        row(
+            "withdraw",
+            [S.DRAFT, S.SUBMITTED],
+            S.WITHDRAWN,
+            Actor.OWNER,
+            gettext_lazy("Withdraw"),
+            needs_reason=True,
+            may=_challenge_editor,
+        ),
+        row(
+            "publish",
+            [S.SUBMITTED],
+            S.LISTED,
+            Actor.OPERATOR,
+            gettext_lazy("Publish"),
+            may=_operator,
+            guard=_guard_challenge_publish,
+            emits=[Emit("challenge.published", challenge_owners)],
+        ),
+        row(
+            "return",
+            [S.SUBMITTED],
+            S.DRAFT,
+            Actor.OPERATOR,
+            gettext_lazy("Return for changes"),
+            needs_reason=True,
+            may=_operator,
+            guard=_guard_vetting_comment,
+            emits=[Emit("challenge.returned", challenge_owners)],
+        ),
+        row(
+            "reject",
+            [S.SUBMITTED],
+            S.REJECTED,
+            Actor.OPERATOR,
+            gettext_lazy("Reject"),
+            needs_reason=True,
+            may=_operator,
+            guard=_guard_vetting_comment,
+            emits=[Emit("challenge.rejected", challenge_owners)],
+        ),
+        row(
+            "close",
+            [S.LISTED],
+            S.EVALUATION,
+            Actor.SYSTEM,
+            gettext_lazy("Close bidding"),
+            may=_system,
+            guard=_guard_challenge_close,
+            effects=[_start_review_of_submitted_bids],
+            emits=[Emit("challenge.closed", challenge_owners)],
+        ),
+        row(
+            "cancel",
+            [S.LISTED, S.EVALUATION, S.LEAD_ASSIGNED],
+            S.CANCELLED,
+            Actor.OPERATOR,
+            gettext_lazy("Cancel the challenge"),
+            needs_reason=True,
+            may=_operator,
+            emits=[Emit("challenge.cancelled", owners_and_bidders)],
+        ),
+    ],
+)
 
 
-def _effects_challenge(challenge: Challenge, action: str, reason: str, now: dt.datetime) -> None:
-    owners = _members(challenge.organization)
-    if action == "submit":
-        notify(_operators(), "challenge.submitted", challenge, _challenge_context(challenge))
-    elif action == "publish":
-        notify(owners, "challenge.published", challenge, _challenge_context(challenge))
-    elif action == "return":
-        notify(
-            owners, "challenge.returned", challenge, _challenge_context(challenge, comment=reason)
+# --------------------------------------------------------------------------- bid guards
+def _lock_bid(bid: Bid) -> Bid:
+    # Always lock the challenge before the bid (the deadline task does the same): no deadlock.
+    challenge = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=bid.challenge_id)
+    )
+    locked = Bid.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=bid.pk)
+    locked.challenge = challenge
+    return locked
+
+
+def _guard_bid_submit(change: Change) -> None:
+    bid = change.obj
+    precheck = bid_precheck(bid, now=change.now)
+    if not precheck.ready:
+        _refuse(precheck)
+    record = eligibility_record_create(
+        organization=bid.applicant, report=precheck.report, context=f"bid:{bid.pk}"
+    )
+    for partner, partner_report in precheck.partner_reports:
+        eligibility_record_create(
+            organization=partner.organization,
+            report=partner_report,
+            context=f"bid:{bid.pk}:partner",
         )
-    elif action == "reject":
-        notify(
-            owners, "challenge.rejected", challenge, _challenge_context(challenge, reason=reason)
-        )
-    elif action == "close":
-        # Bidding is over: submitted bids go to review, drafts stay drafts.
-        for bid in challenge.bids.filter(state=BidState.SUBMITTED).order_by("pk"):
-            transition_bid(bid, "start_review", by=None, now=now)
-        notify(owners, "challenge.closed", challenge, _challenge_context(challenge))
-    elif action == "cancel":
-        applicants = {
-            m
-            for bid in challenge.bids.filter(state__in=BidState.in_competition()).select_related(
-                "applicant"
-            )
-            for m in _members(bid.applicant)
-        }
-        notify(
-            owners + sorted(applicants, key=lambda u: u.pk),
-            "challenge.cancelled",
-            challenge,
-            _challenge_context(challenge, reason=reason),
-        )
-    elif action == "validate":
-        notify(
-            owners + _lead_members(challenge),
-            "challenge.validated",
-            challenge,
-            _challenge_context(challenge),
-        )
-    elif action == "fail_validation":
-        notify(
-            owners + _lead_members(challenge),
-            "challenge.validation_failed",
-            challenge,
-            _challenge_context(challenge, reason=reason),
-        )
+    bid.eligibility_record = record
+    bid.submitted_at = change.now
+    change.data["eligibility_record"] = record
 
 
-def _lead_members(challenge: Challenge) -> list[User]:
-    selected = challenge.bids.filter(state=BidState.SELECTED).select_related("applicant").first()
-    return _members(selected.applicant) if selected else []
+def _guard_bid_withdraw(change: Change) -> None:
+    bid, challenge = change.obj, change.obj.challenge
+    if bid.state == BidState.SUBMITTED and (
+        challenge.state != ChallengeState.LISTED
+        or (challenge.deadline and change.now >= challenge.deadline)
+    ):
+        raise TransitionError(_("A submitted bid can only be withdrawn before the deadline."))
 
 
+def _guard_bid_reopen(change: Change) -> None:
+    problem = bidding_problem(change.obj.challenge, change.now)
+    if problem:
+        raise TransitionError(problem)
+    change.obj.submitted_at = None
+    change.obj.eligibility_record = None
+
+
+def _bid_integrity_error(exc: IntegrityError) -> TransitionError:
+    text = str(exc)
+    # PostgreSQL names the constraint; SQLite names the columns (challenge only).
+    if "bid_one_selected_per_challenge" in text or text.rstrip().endswith(
+        "challenges_bid.challenge_id"
+    ):
+        return TransitionError(_("A lead has already been selected for this challenge."))
+    return TransitionError(_("Your organization already has an active bid for this challenge."))
+
+
+B = BidState
+BID = Machine(
+    name="bid",
+    model=Bid,
+    states=BidState,
+    refused=gettext_lazy("A bid that is “%(state)s” cannot be changed this way (%(action)s)."),
+    notify=notify,
+    context=bid_context,
+    lock=_lock_bid,
+    integrity_error=_bid_integrity_error,
+    history=lambda change: BidTransition(
+        bid=change.obj,
+        action=change.action,
+        from_state=change.from_state,
+        to_state=change.to_state,
+        actor=change.by,
+        at=change.now,
+        reason=change.reason,
+        eligibility_record=change.data.get("eligibility_record"),
+    ),
+    transitions=[
+        row(
+            "submit",
+            [B.DRAFT],
+            B.SUBMITTED,
+            Actor.OWNER,
+            gettext_lazy("Submit the bid"),
+            may=_bid_editor,
+            guard=_guard_bid_submit,
+            emits=[Emit("bid.submitted", applicant_partners_and_operators)],
+        ),
+        row(
+            "withdraw",
+            [B.DRAFT, B.SUBMITTED],
+            B.WITHDRAWN,
+            Actor.OWNER,
+            gettext_lazy("Withdraw"),
+            needs_reason=True,
+            may=_bid_editor,
+            guard=_guard_bid_withdraw,
+            emits=[Emit("bid.withdrawn", applicant_and_partners)],
+        ),
+        # Before the deadline a withdrawn bid may be reopened, changed and submitted again.
+        row(
+            "reopen",
+            [B.WITHDRAWN],
+            B.DRAFT,
+            Actor.OWNER,
+            gettext_lazy("Reopen as a draft"),
+            may=_bid_editor,
+            guard=_guard_bid_reopen,
+        ),
+        row(
+            "start_review",
+            [B.SUBMITTED],
+            B.UNDER_REVIEW,
+            Actor.SYSTEM,
+            gettext_lazy("Start review"),
+            may=_system,
+        ),
+        row(
+            "mark_ineligible",
+            [B.SUBMITTED, B.UNDER_REVIEW],
+            B.INELIGIBLE,
+            Actor.OPERATOR,
+            gettext_lazy("Mark ineligible"),
+            needs_reason=True,
+            may=_operator,
+            emits=[Emit("bid.ineligible", applicant_members)],
+        ),
+        row(
+            "select",
+            [B.UNDER_REVIEW],
+            B.SELECTED,
+            Actor.OPERATOR,
+            gettext_lazy("Select as lead"),
+            may=_operator,
+        ),
+        row(
+            "not_select",
+            [B.UNDER_REVIEW],
+            B.NOT_SELECTED,
+            Actor.OPERATOR,
+            gettext_lazy("Not selected"),
+            may=_operator,
+        ),
+    ],
+)
+
+
+# --------------------------------------------------------------------------- entry points
 def transition_challenge(
     challenge: Challenge,
     action: str,
@@ -272,160 +472,7 @@ def transition_challenge(
     now: dt.datetime | None = None,
 ) -> Challenge:
     """Apply `action` to a challenge; raise TransitionError (nothing changed) if not allowed."""
-    transition = CHALLENGE_TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionError(_("Unknown action."))
-    _require_reason(transition, reason)
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            Challenge.objects.select_for_update(of=("self",))
-            .select_related("organization")
-            .get(pk=challenge.pk)
-        )
-        if locked.state == transition.target and locked.state not in transition.sources:
-            raise AlreadyDone(_("This has already been done."))
-        if locked.state not in transition.sources:
-            raise TransitionError(
-                _("A challenge that is “%(state)s” cannot be changed this way (%(action)s).")
-                % {"state": ChallengeState(locked.state).label, "action": transition.label}
-            )
-        ctx: dict[str, Any] = {"reason": (reason or "").strip()}
-        guard = CHALLENGE_GUARDS.get(action)
-        if guard:
-            guard(locked, by, now, ctx)
-        _write(
-            locked, transition, by=by, now=now, ctx=ctx, log=ChallengeTransition, challenge=locked
-        )
-        _effects_challenge(locked, action, ctx["reason"], now)
-    return locked
-
-
-# --------------------------------------------------------------------------- bid guards
-def _lock_challenge_for_bid(bid: Bid) -> Challenge:
-    # Always lock the challenge before the bid (the deadline task does the same): no deadlock.
-    return (
-        Challenge.objects.select_for_update(of=("self",))
-        .select_related("organization")
-        .get(pk=bid.challenge_id)
-    )
-
-
-def _require_open(challenge: Challenge, now: dt.datetime) -> None:
-    if challenge.state != ChallengeState.LISTED:
-        raise TransitionError(
-            _("The challenge is not open for bids (it is “%(state)s”).")
-            % {"state": ChallengeState(challenge.state).label}
-        )
-    if not challenge.deadline or now >= challenge.deadline:
-        raise TransitionError(
-            _("The bidding deadline (%(deadline)s, Beijing time) has passed.")
-            % {"deadline": timezone.localtime(challenge.deadline).strftime("%Y-%m-%d %H:%M")}
-        )
-
-
-def _guard_bid_submit(bid: Bid, by: User, now: dt.datetime, ctx: dict) -> None:
-    challenge = ctx["challenge"]
-    _require_open(challenge, now)
-    partners = list(bid.partners.select_related("organization"))
-    problems = []
-    if len(partners) > 5:
-        problems.append(
-            _("A bid may have at most 5 partner organizations; this one has %(n)s.")
-            % {"n": len(partners)}
-        )
-    pending = [p.name for p in partners if p.status != PartnerStatus.ACCEPTED]
-    if pending:
-        problems.append(
-            _("Every partner must accept before the bid is submitted. Waiting for: %(names)s.")
-            % {"names": ", ".join(pending)}
-        )
-    missing = bid_missing(bid)
-    if missing:
-        problems.append(_("Still needed: %(list)s.") % {"list": "; ".join(missing)})
-    modes = bid.modes
-    if not modes:
-        problems.append(_("Choose at least one cooperation mode, each with a short plan."))
-    if problems:
-        raise TransitionError(problems)
-    report = check_eligibility(
-        bid.applicant,
-        role=Role.LEAD,
-        on=now,
-        partners=[p.organization for p in partners],
-        modes=modes,
-    )
-    if not report.eligible:
-        raise IneligibleError(report)
-    # Every partner must stand on its own too (legally registered, verified: DESIGN §3 "all").
-    partner_reports = [
-        (p.organization, check_eligibility(p.organization, role=Role.PARTNER, on=now))
-        for p in partners
-    ]
-    partner_failures = [
-        _("Partner %(partner)s: %(message)s")
-        % {"partner": organization.legal_name, "message": result.message}
-        for organization, partner_report in partner_reports
-        for result in partner_report.failures
-    ]
-    if partner_failures:
-        raise TransitionError(partner_failures)
-    record = eligibility_record_create(
-        organization=bid.applicant, report=report, context=f"bid:{bid.pk}"
-    )
-    for organization, partner_report in partner_reports:
-        eligibility_record_create(
-            organization=organization, report=partner_report, context=f"bid:{bid.pk}:partner"
-        )
-    bid.eligibility_record = record
-    bid.submitted_at = now
-    ctx["eligibility_record"] = record
-
-
-def _guard_bid_withdraw(bid: Bid, by: User, now: dt.datetime, ctx: dict) -> None:
-    if bid.state == BidState.SUBMITTED:
-        challenge = ctx["challenge"]
-        if challenge.state != ChallengeState.LISTED or (
-            challenge.deadline and now >= challenge.deadline
-        ):
-            raise TransitionError(_("A submitted bid can only be withdrawn before the deadline."))
-
-
-def _guard_bid_reopen(bid: Bid, by: User, now: dt.datetime, ctx: dict) -> None:
-    _require_open(ctx["challenge"], now)
-    bid.submitted_at = None
-    bid.eligibility_record = None
-
-
-BID_GUARDS: dict[str, Callable[..., None]] = {
-    "submit": _guard_bid_submit,
-    "withdraw": _guard_bid_withdraw,
-    "reopen": _guard_bid_reopen,
-}
-
-
-def _bid_context(bid: Bid, **extra: Any) -> dict[str, Any]:
-    return {
-        "challenge": bid.challenge.title,
-        "applicant": bid.applicant.legal_name,
-        "url": bid.get_absolute_url(),
-        **extra,
-    }
-
-
-def _effects_bid(bid: Bid, action: str, reason: str) -> None:
-    applicant = _members(bid.applicant)
-    partners = [
-        u
-        for p in bid.partners.filter(organization__isnull=False).select_related("organization")
-        for u in _members(p.organization)
-    ]
-    if action == "submit":
-        notify(applicant + partners + _operators(), "bid.submitted", bid, _bid_context(bid))
-    elif action == "withdraw":
-        notify(applicant + partners, "bid.withdrawn", bid, _bid_context(bid, reason=reason))
-    elif action == "mark_ineligible":
-        notify(applicant, "bid.ineligible", bid, _bid_context(bid, reason=reason))
+    return CHALLENGE.apply(challenge, action, by=by, reason=reason, now=now)
 
 
 def transition_bid(
@@ -437,55 +484,4 @@ def transition_bid(
     now: dt.datetime | None = None,
 ) -> Bid:
     """Apply `action` to a bid; raise TransitionError (nothing changed) if not allowed."""
-    transition = BID_TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionError(_("Unknown action."))
-    _require_reason(transition, reason)
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            challenge = _lock_challenge_for_bid(bid)
-            locked = (
-                Bid.objects.select_for_update(of=("self",))
-                .select_related("applicant")
-                .get(pk=bid.pk)
-            )
-            locked.challenge = challenge
-            if locked.state == transition.target and locked.state not in transition.sources:
-                raise AlreadyDone(_("This has already been done."))
-            if locked.state not in transition.sources:
-                raise TransitionError(
-                    _("A bid that is “%(state)s” cannot be changed this way (%(action)s).")
-                    % {"state": BidState(locked.state).label, "action": transition.label}
-                )
-            ctx: dict[str, Any] = {"reason": (reason or "").strip(), "challenge": challenge}
-            guard = BID_GUARDS.get(action)
-            if guard:
-                guard(locked, by, now, ctx)
-            _write(locked, transition, by=by, now=now, ctx=ctx, log=BidTransition, bid=locked)
-            _effects_bid(locked, action, ctx["reason"])
-    except IntegrityError as exc:
-        text = str(exc)
-        # PostgreSQL names the constraint; SQLite names the columns (challenge only).
-        if "bid_one_selected_per_challenge" in text or text.rstrip().endswith(
-            "challenges_bid.challenge_id"
-        ):
-            raise TransitionError(
-                _("A lead has already been selected for this challenge.")
-            ) from exc
-        raise TransitionError(
-            _("Your organization already has an active bid for this challenge.")
-        ) from exc
-    return locked
-
-
-__all__ = [
-    "AlreadyDone",
-    "CooperationMode",
-    "IneligibleError",
-    "TransitionError",
-    "bid_missing",
-    "challenge_missing",
-    "transition_bid",
-    "transition_challenge",
-]
+    return BID.apply(bid, action, by=by, reason=reason, now=now)

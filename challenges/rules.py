@@ -13,7 +13,8 @@ from entities.enums import MembershipRole
 from entities.models import Organization
 from entities.rules import AnyUser, can_edit_content, is_operator, membership_of, role_at_least
 
-from .enums import BID_TRANSITIONS, CHALLENGE_TRANSITIONS, BidState, ChallengeState
+from .enums import BidState, ChallengeState
+from .lifecycle import BID, CHALLENGE
 from .models import Attachment, Bid, BidPartner, Challenge
 
 
@@ -58,13 +59,11 @@ def can_edit_challenge(user: AnyUser, challenge: Challenge) -> bool:
 
 
 def can_submit_challenge(user: AnyUser, challenge: Challenge) -> bool:
-    return can_edit_challenge(user, challenge)
+    return CHALLENGE.permits("submit", user, challenge)
 
 
 def can_withdraw_challenge(user: AnyUser, challenge: Challenge) -> bool:
-    return challenge.state in (ChallengeState.DRAFT, ChallengeState.SUBMITTED) and role_at_least(
-        user, challenge.organization, MembershipRole.EDITOR
-    )
+    return CHALLENGE.permits("withdraw", user, challenge)
 
 
 def can_vet_challenges(user: AnyUser) -> bool:
@@ -72,7 +71,7 @@ def can_vet_challenges(user: AnyUser) -> bool:
 
 
 def can_cancel_challenge(user: AnyUser, challenge: Challenge) -> bool:
-    return is_operator(user) and challenge.state in CHALLENGE_TRANSITIONS["cancel"].sources
+    return CHALLENGE.permits("cancel", user, challenge)
 
 
 # --------------------------------------------------------------------------- bids
@@ -104,25 +103,19 @@ def can_edit_bid(user: AnyUser, bid: Bid) -> bool:
 
 
 def can_submit_bid(user: AnyUser, bid: Bid) -> bool:
-    return can_edit_bid(user, bid)
+    return BID.permits("submit", user, bid)
 
 
 def can_withdraw_bid(user: AnyUser, bid: Bid) -> bool:
-    return bid.state in (BidState.DRAFT, BidState.SUBMITTED) and can_edit_content(
-        user, bid.applicant
-    )
+    return BID.permits("withdraw", user, bid)
 
 
 def can_reopen_bid(user: AnyUser, bid: Bid) -> bool:
-    return (
-        bid.state == BidState.WITHDRAWN
-        and bid.challenge.is_open_for_bids
-        and can_edit_content(user, bid.applicant)
-    )
+    return BID.permits("reopen", user, bid) and bid.challenge.is_open_for_bids
 
 
 def can_mark_bid_ineligible(user: AnyUser, bid: Bid) -> bool:
-    return is_operator(user) and bid.state in BID_TRANSITIONS["mark_ineligible"].sources
+    return BID.permits("mark_ineligible", user, bid)
 
 
 def can_respond_for_partner(user: AnyUser, partner: BidPartner) -> bool:

@@ -25,6 +25,7 @@ from .models import (
     User,
 )
 from .registry import uscc_region_code
+from .selectors import capability_declarations, eligibility_facts
 
 
 @admin.register(User)
@@ -339,16 +340,13 @@ class OrganizationAdmin(SimpleHistoryAdmin):
                     },
                 )
                 return redirect("admin:entities_organization_changelist")
-        from .eligibility import EligibilityFacts
-        from .selectors import capability_declarations
-
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": organization,
             "organization": organization,
             "form": form,
-            "facts": EligibilityFacts.from_organization(organization),
+            "facts": eligibility_facts([organization])[0],
             "declarations": capability_declarations(organization).values(),
             "history": organization.history.all()[:10],
             "title": _("Verify %(org)s") % {"org": organization.legal_name},

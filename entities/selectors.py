@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from collections.abc import Iterable
 
-from .enums import DEMAND_CAPABILITIES, LEAD_CAPABILITIES, InvitationStatus
-from .models import CapabilityDeclaration, Invitation, Membership, Organization, User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .eligibility import PROGRAMME_TZ, EligibilityFacts, Waiver
+from .eligibility.ruleset import CURRENT_RULESET
+from .enums import (
+    DEMAND_CAPABILITIES,
+    LEAD_CAPABILITIES,
+    InvitationStatus,
+    MembershipRole,
+    VerificationStatus,
+)
+from .models import CapabilityDeclaration, Invitation, Membership, Organization, RuleWaiver, User
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
@@ -25,8 +36,6 @@ def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
 
 
 def invitations_for_email(email: str) -> QuerySet[Invitation]:
-    from django.utils import timezone
-
     return Invitation.objects.filter(
         email__iexact=email, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
     ).select_related("organization", "invited_by")
@@ -53,8 +62,6 @@ def relevant_capability_keys(organization: Organization) -> tuple[str, ...]:
     country = organization.country.code if organization.country else ""
     if country == "CN":
         return LEAD_CAPABILITIES
-    from .eligibility.ruleset import CURRENT_RULESET
-
     if country in CURRENT_RULESET.asean_members:
         return DEMAND_CAPABILITIES
     return DEMAND_CAPABILITIES + LEAD_CAPABILITIES
@@ -62,8 +69,6 @@ def relevant_capability_keys(organization: Organization) -> tuple[str, ...]:
 
 def search_organizations(query: str, *, exclude: Organization | None = None, limit: int = 10):
     """Organizations matching a name or registration number (for picking partners)."""
-    from django.db.models import Q
-
     query = (query or "").strip()
     if len(query) < 2:
         return Organization.objects.none()
@@ -79,8 +84,6 @@ def search_organizations(query: str, *, exclude: Organization | None = None, lim
 
 def organization_users(organization: Organization, *, min_role: str | None = None) -> list[User]:
     """Active members of an organization (with at least `min_role`), e.g. to notify them."""
-    from .enums import MembershipRole
-
     memberships = organization.memberships.select_related("user").filter(user__is_active=True)
     if min_role is not None:
         allowed = [
@@ -95,3 +98,58 @@ def organization_users(organization: Organization, *, min_role: str | None = Non
 def operators() -> list[User]:
     """Active programme operators (staff)."""
     return list(User.objects.filter(is_staff=True, is_active=True).order_by("pk"))
+
+
+def eligibility_facts(organizations: Iterable[Organization]) -> list[EligibilityFacts]:
+    """Facts of several organizations, in order, with two queries whatever their number.
+
+    A capability counts when it is described and has at least one evidence
+    file. Waivers are those not revoked; whether one is in force is decided
+    by the rules for the date checked. Registered at start-up as the
+    eligibility engine's loader, so `check_eligibility(organization, ...)` works.
+    """
+    orgs = list(organizations)
+    if not orgs:
+        return []
+    ids = {org.pk for org in orgs}
+    declared: dict[int, set[str]] = {pk: set() for pk in ids}
+    rows = (
+        CapabilityDeclaration.objects.filter(organization_id__in=ids)
+        .annotate(evidence_count=Count("evidence"))
+        .filter(evidence_count__gt=0)
+        .exclude(description__regex=r"^\s*$")
+        .values_list("organization_id", "key")
+    )
+    for org_id, key in rows:
+        declared[org_id].add(key)
+    waivers: dict[int, list[Waiver]] = {pk: [] for pk in ids}
+    for w in (
+        RuleWaiver.objects.filter(organization_id__in=ids, revoked_at__isnull=True)
+        .select_related("granted_by")
+        .order_by("-granted_at", "-pk")
+    ):
+        waivers[w.organization_id].append(
+            Waiver(
+                code=w.rule_code,
+                reason=w.reason,
+                granted_by=str(w.granted_by),
+                granted_on=timezone.localdate(w.granted_at, PROGRAMME_TZ),
+                expires_on=w.expires_on,
+            )
+        )
+    return [
+        EligibilityFacts(
+            country=org.country.code if org.country else "",
+            region_code=org.region_code,
+            institution_type=org.institution_type,
+            independent_legal_status=org.independent_legal_status,
+            registration_number=org.registration_number,
+            registry_status=org.registry_status,
+            registration_date=org.registration_date,
+            verified=org.verification_status == VerificationStatus.VERIFIED,
+            capabilities=frozenset(declared[org.pk]),
+            name=org.legal_name,
+            waivers=tuple(waivers[org.pk]),
+        )
+        for org in orgs
+    ]

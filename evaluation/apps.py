@@ -7,10 +7,21 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation and validation")
 
     def ready(self) -> None:
+        # Imported here: models must be loaded before the app's modules are.
         from allauth.account.signals import email_confirmed
 
+        from challenges.lifecycle import CHALLENGE
+        from notifications.events import register
+
+        from .events import EVENTS
+        from .lifecycle import install
+        from .services.conflicts import conflicts_detect_for_challenge
         from .signals import accept_reviewer_invitations
 
+        register(*EVENTS)
+        install()
+        # When bidding closes, reviewers already on the panel are checked against the bids.
+        CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
         email_confirmed.connect(
             accept_reviewer_invitations, dispatch_uid="evaluation.reviewer_invitations"
         )

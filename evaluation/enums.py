@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,21 +32,7 @@ class EntryKind(models.TextChoices):
     REJECT = "reject", _("Rejected")
 
 
-@dataclass(frozen=True)
-class MilestoneTransition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    needs_comment: bool = False
-
-
-M = MilestoneState
-MILESTONE_TRANSITIONS: dict[str, MilestoneTransition] = {
-    # A rejected milestone is reported again after the lead has fixed it.
-    "report": MilestoneTransition("report", frozenset({M.PENDING, M.REJECTED}), M.REPORTED),
-    "accept": MilestoneTransition("accept", frozenset({M.REPORTED}), M.ACCEPTED),
-    "reject": MilestoneTransition("reject", frozenset({M.REPORTED}), M.REJECTED, True),
-}
+# The milestone's transitions are rows of `evaluation.lifecycle.MILESTONE`.
 ACTION_TO_KIND = {
     "report": EntryKind.REPORT,
     "accept": EntryKind.ACCEPT,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .events import EVENTS, Event, audience_allows
+from .events import CATEGORIES, EVENTS, Event, audience_allows
 from .models import Delivery, DeliveryStatus, Notification, Preference
 from .rendering import ALL_OPTIONAL
 
@@ -38,7 +38,7 @@ def preference_rows(user: Any) -> list[tuple[Event, str | None]]:
     default = stored.get(ALL_OPTIONAL)
     return [
         (event, stored.get(event.key, default))
-        for event in EVENTS
+        for event in sorted(EVENTS, key=lambda e: CATEGORIES[e.category].order)
         if audience_allows(event.audience, user)
     ]
 

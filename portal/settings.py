@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "core",
     "notifications",
     "entities",
     "challenges",
@@ -222,7 +224,29 @@ MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# Each language is named in itself in the switcher (templates use LANG_INFO's name_local).
+LANGUAGES = [
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("vi", _("Vietnamese")),
+    ("th", _("Thai")),
+    ("id", _("Indonesian")),
+    ("ms", _("Malay")),
+    ("km", _("Khmer")),
+    ("lo", _("Lao")),
+    ("my", _("Burmese")),
+    ("fil", _("Filipino")),
+    ("pt", _("Portuguese")),
+]
+# Django ships no Lao or Filipino: their names, direction and plural rules, and
+# their date and number formats in portal/formats/<code>/formats.py.
+LANG_INFO.update(
+    {
+        "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"},
+        "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
+    }
+)
+FORMAT_MODULE_PATH = ["portal.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -3,9 +3,13 @@
 Public interface, used by challenges and bids and by outside acceptance
 suites: `EligibilityFacts`, `check_eligibility`, `EligibilityReport`, `Role`.
 
-    report = check_eligibility(org, role=Role.LEAD, on=timezone.now(),
-                               partners=[p1, p2], modes=["collaborative_rnd"])
+    report = check_eligibility(facts, role=Role.LEAD, on=timezone.now(),
+                               partners=[p1_facts, p2_facts], modes=["collaborative_rnd"])
     report.eligible, report.failed, report.as_dict()
+
+The package is pure: facts in, report out. `entities.selectors.eligibility_facts`
+loads facts from organizations; organizations passed directly are loaded
+through it too (the loader is registered when the entities app starts).
 """
 
 from ..enums import RuleCode
@@ -18,12 +22,12 @@ from .engine import (
     RuleResult,
     Waiver,
     check_eligibility,
-    facts_for_organizations,
     first_anniversary,
     plausible_roles,
     render_report,
     to_programme_date,
 )
+from .facts import as_facts, set_facts_loader
 from .messages import NextStep
 from .ruleset import CURRENT_RULESET, RULESETS, SUBMISSION_RULES, Role, RuleSet
 
@@ -42,8 +46,9 @@ __all__ = [
     "RuleResult",
     "RuleSet",
     "Waiver",
+    "as_facts",
     "check_eligibility",
-    "facts_for_organizations",
+    "set_facts_loader",
     "first_anniversary",
     "plausible_roles",
     "render_report",

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from django_countries import countries
 
 from ..enums import CapabilityKey, CooperationMode, InstitutionType, RegistryStatus, RuleCode
+from ..regions import cn_region_name
 from ..registry import registries_for
 
 C = RuleCode
@@ -330,8 +331,6 @@ def _registry_hint(params: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _region_name(params: Mapping[str, Any]) -> dict[str, str]:
-    from ..regions import cn_region_name
-
     return {"region_name": cn_region_name(str(params.get("region") or "")) or "?"}
 
 

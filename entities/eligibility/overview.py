@@ -1,13 +1,15 @@
 """An organization's standing in every role, for its eligibility page and dashboards.
 
-The one place that reads the database for the page: facts once (two
-queries), then the pure rules for each role.
+Facts once (an organization is loaded through the registered facts loader,
+two queries), then the pure rules for each role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+
+from django_countries import countries
 
 from ..enums import CapabilityKey, CooperationMode, InstitutionType, RuleCode
 from .engine import (
@@ -18,6 +20,7 @@ from .engine import (
     plausible_roles,
     to_programme_date,
 )
+from .facts import as_facts
 from .ruleset import CURRENT_RULESET, Role, RuleSet
 
 
@@ -71,11 +74,7 @@ def organization_overview(
     its country come first.
     """
     rs = ruleset or CURRENT_RULESET
-    facts = (
-        organization
-        if isinstance(organization, EligibilityFacts)
-        else EligibilityFacts.from_organization(organization)
-    )
+    (facts,) = as_facts([organization])
     primary = plausible_roles(facts, rs)
     ordered = list(primary) + [
         r for r in (Role.DEMAND, Role.LEAD, Role.PARTNER) if r not in primary
@@ -93,8 +92,6 @@ def organization_overview(
 
 def rules_in_plain_language(ruleset: RuleSet | None = None, *, on: date) -> dict:
     """The data the plain-language explanation of the rules is written from."""
-    from django_countries import countries
-
     rs = ruleset or CURRENT_RULESET
     members = sorted(
         (str(countries.name(code)), m.since)

@@ -10,8 +10,10 @@ import time_machine
 from django.db import connection
 
 from challenges import lifecycle
-from challenges.enums import BID_TRANSITIONS, BidState, PartnerStatus
+from challenges.enums import BidState, PartnerStatus
+from challenges.lifecycle import BID
 from challenges.models import Bid, BidPartner, BidTransition
+from core.transitions import Actor
 from entities.models import EligibilityRecord
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -19,17 +21,27 @@ from .factories import accepted_partner, draft_bid, listed_challenge
 
 pytestmark = pytest.mark.django_db
 
-CASES = [(action, state) for action in BID_TRANSITIONS for state in BidState.values]
+
+def _editor(bid):
+    """An editor of the applicant: the row's actor for submit."""
+    return bid.applicant.memberships.first().user
+
+CASES = [(action, state) for action in BID.transitions for state in BidState.values]
 
 
 @pytest.mark.parametrize(("action", "state"), CASES)
 def test_bid_transition_table_allows_exactly_the_listed_sources(action, state):
-    transition = BID_TRANSITIONS[action]
+    transition = BID[action]
     challenge = listed_challenge()
     bid = draft_bid(challenge)
     Bid.objects.filter(pk=bid.pk).update(state=state)
     bid.refresh_from_db()
-    user = bid.applicant.memberships.first().user
+    # The row's actor: an applicant's editor, an operator, or the system (no user).
+    user = {
+        Actor.OWNER: bid.applicant.memberships.first().user,
+        Actor.OPERATOR: UserFactory(is_staff=True),
+        Actor.SYSTEM: None,
+    }[transition.actor]
     reason = "Stated reason." if transition.needs_reason else ""
     if state in transition.sources:
         result = lifecycle.transition_bid(bid, action, by=user, reason=reason)
@@ -87,7 +99,7 @@ def test_bid_submit_with_a_pending_partner_is_refused():
         status=PartnerStatus.INVITED,
     )
     with pytest.raises(lifecycle.TransitionError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     assert pending.organization.legal_name in " ".join(info.value.messages)
     bid.refresh_from_db()
     assert bid.state == BidState.DRAFT and bid.eligibility_record is None
@@ -98,7 +110,7 @@ def test_bid_submit_with_six_partners_is_refused():
     for _ in range(6):
         accepted_partner(bid)
     with pytest.raises(lifecycle.TransitionError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     assert "at most 5" in " ".join(info.value.messages)
     assert Bid.objects.get(pk=bid.pk).state == BidState.DRAFT
 
@@ -107,7 +119,7 @@ def test_bid_submit_without_a_mode_is_refused():
     bid = draft_bid(listed_challenge())
     bid.mode_plans.all().delete()
     with pytest.raises(lifecycle.TransitionError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     assert "cooperation mode" in " ".join(info.value.messages)
 
 
@@ -116,7 +128,7 @@ def test_bid_submit_for_a_challenge_that_is_not_listed_is_refused():
     bid = draft_bid(challenge)
     type(challenge).objects.filter(pk=challenge.pk).update(state="evaluation")
     with pytest.raises(lifecycle.TransitionError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     assert "not open for bids" in " ".join(info.value.messages)
 
 
@@ -129,7 +141,7 @@ def test_bid_submit_by_an_ineligible_lead_lists_every_failed_rule_and_changes_no
     )
     bid = draft_bid(listed_challenge(), applicant)
     with pytest.raises(lifecycle.IneligibleError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     assert {
         "LEAD_IN_GUANGXI",
         "LEAD_INSTITUTION_TYPE",
@@ -219,7 +231,7 @@ def test_bid_submit_with_an_unverified_partner_names_the_partner_and_changes_not
         bid, OrganizationFactory(asean=True, verification_status="unverified")
     )
     with pytest.raises(lifecycle.TransitionError) as info:
-        lifecycle.transition_bid(bid, "submit", by=UserFactory())
+        lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     text = " ".join(info.value.messages)
     assert partner.organization.legal_name in text and "verified" in text
     bid.refresh_from_db()
@@ -230,7 +242,7 @@ def test_bid_submit_with_an_unverified_partner_names_the_partner_and_changes_not
 def test_bid_submit_keeps_each_partners_own_report():
     bid = draft_bid(listed_challenge())
     partner = accepted_partner(bid)
-    lifecycle.transition_bid(bid, "submit", by=UserFactory())
+    lifecycle.transition_bid(bid, "submit", by=_editor(bid))
     record = EligibilityRecord.objects.get(context=f"bid:{bid.pk}:partner")
     assert (
         record.organization == partner.organization and record.role == "partner" and record.eligible

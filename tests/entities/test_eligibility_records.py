@@ -20,11 +20,17 @@ from entities.eligibility import (
     Role,
     RuleCode,
     check_eligibility,
-    facts_for_organizations,
 )
 from entities.enums import DEMAND_CAPABILITIES, LEAD_CAPABILITIES, VerificationStatus
 from entities.models import EligibilityRecord, RuleWaiver
+from entities.selectors import eligibility_facts
 from tests.factories import OrganizationFactory, declare_capability, make_uscc
+
+
+def _facts(organization):
+    """The facts the selector loads for one organization (two queries)."""
+    return eligibility_facts([organization])[0]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +52,7 @@ def bad_uscc(n: int) -> str:
 
 # --------------------------------------------------------------------------- facts from organizations
 def test_facts_from_organization(org):
-    facts = EligibilityFacts.from_organization(org)
+    facts = _facts(org)
     assert facts == EligibilityFacts(
         country="CN",
         region_code="450100",
@@ -65,7 +71,7 @@ def test_capability_counts_only_with_evidence(db):
     org = OrganizationFactory(asean=True)
     declare_capability(org, "operational_scenarios")
     declare_capability(org, "local_data_resources", evidence=False)
-    assert EligibilityFacts.from_organization(org).capabilities == {"operational_scenarios"}
+    assert _facts(org).capabilities == {"operational_scenarios"}
 
 
 @pytest.mark.parametrize(
@@ -79,7 +85,7 @@ def test_capability_counts_only_with_evidence(db):
 )
 def test_only_verified_status_counts_as_verified(db, status, verified):
     org = OrganizationFactory(verification_status=status)
-    assert EligibilityFacts.from_organization(org).verified is verified
+    assert _facts(org).verified is verified
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -90,8 +96,8 @@ def test_report_for_organization_equals_report_for_its_facts(org, asean_org, rol
     kwargs = {"role": role, "on": NOW, "modes": ["collaborative_rnd"], "scope": scope}
     from_org = check_eligibility(subject, partners=partners, **kwargs)
     from_facts = check_eligibility(
-        EligibilityFacts.from_organization(subject),
-        partners=[EligibilityFacts.from_organization(p) for p in partners],
+        _facts(subject),
+        partners=[_facts(p) for p in partners],
         **kwargs,
     )
     assert from_org == from_facts
@@ -115,7 +121,7 @@ def test_report_for_organization_equals_report_for_its_facts_when_failing(db, op
     )
     report = check_eligibility(org, role=Role.LEAD, on=timezone.now(), modes=[])
     assert report == check_eligibility(
-        EligibilityFacts.from_organization(org), role=Role.LEAD, on=timezone.now(), modes=[]
+        _facts(org), role=Role.LEAD, on=timezone.now(), modes=[]
     )
     assert report.failed == {
         C.REGISTERED_ONE_YEAR,
@@ -129,7 +135,7 @@ def test_report_for_organization_equals_report_for_its_facts_when_failing(db, op
 
 def test_facts_take_two_queries(org, django_assert_num_queries):
     with django_assert_num_queries(2):
-        EligibilityFacts.from_organization(org)
+        _facts(org)
 
 
 def test_bid_with_five_partner_organizations_takes_two_queries(org, django_assert_num_queries):
@@ -141,10 +147,10 @@ def test_bid_with_five_partner_organizations_takes_two_queries(org, django_asser
     assert report.eligible
 
 
-def test_facts_for_organizations_keeps_order_and_duplicates(org, asean_org):
-    facts = facts_for_organizations([asean_org, org, asean_org])
+def test_eligibility_facts_keeps_order_and_duplicates(org, asean_org):
+    facts = eligibility_facts([asean_org, org, asean_org])
     assert [f.name for f in facts] == [asean_org.legal_name, org.legal_name, asean_org.legal_name]
-    assert facts_for_organizations([]) == []
+    assert eligibility_facts([]) == []
 
 
 def test_organizations_listed_twice_or_the_lead_itself_fail_the_partner_rule(org):

@@ -10,7 +10,7 @@ from challenges.models import Attachment
 from entities.enums import MembershipRole
 from entities.files import inspect_upload
 from evaluation import services
-from evaluation.models import ConflictDeclaration, Review, Score
+from evaluation.models import ConflictDeclaration, Review, ReviewerAssignment, Score
 from tests.factories import PDF_BYTES, OrganizationFactory, ReviewerFactory, UserFactory, add_member
 
 from .conftest import assign, full_scores, review
@@ -337,7 +337,7 @@ def test_score_out_of_bounds_is_refused_and_nothing_saved(client_for, reviewer_a
     assert not Review.objects.exists()
     with pytest.raises(Exception, match="scored from 0 to 10"):
         services.review_save(
-            assignment=services.ReviewerAssignment.objects.get(reviewer=reviewer_a),
+            assignment=ReviewerAssignment.objects.get(reviewer=reviewer_a),
             bid=bid,
             scores=full_scores(scenario.challenge, [5, 5, 5, 5, 99]),
             by=reviewer_a,

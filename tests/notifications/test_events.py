@@ -8,7 +8,16 @@ import re
 import pytest
 from django.utils import translation
 
-from notifications.events import EVENTS, REGISTRY, Audience, Category, get_event
+from notifications.events import (
+    CATEGORIES,
+    EVENTS,
+    REGISTRY,
+    Audience,
+    Event,
+    get_event,
+    register,
+    register_category,
+)
 from notifications.rendering import render_message
 
 # The context keys each event is documented to receive (the contract with the callers).
@@ -60,7 +69,7 @@ def test_every_prepopulated_event_is_defined():
 def test_event_keys_are_dotted_and_categories_known():
     for event in EVENTS:
         assert event.key.count(".") == 1, event.key
-        assert event.category in Category.values, event.key
+        assert event.category in CATEGORIES, event.key
         assert event.audience in Audience.values, event.key
 
 
@@ -107,3 +116,32 @@ def test_every_event_text_is_a_valid_format_string(event):
         stripped = PLACEHOLDER.sub("", text)
         assert "%(" not in stripped and "{" not in stripped, f"{event.key}: {text!r}"
         text % dict.fromkeys(names, "x")  # raises on a malformed placeholder
+
+
+def test_register_refuses_a_key_defined_twice_and_an_unknown_category():
+    first = REGISTRY["challenge.closed"]
+    register(first)  # the same object again (a second ready()) is harmless
+    clone = Event(key="challenge.closed", category="challenge", label="x", subject="x", body="x")
+    with pytest.raises(ValueError, match="defined twice"):
+        register(clone)
+    stray = Event(key="stray.event", category="no-such-category", label="x", subject="x", body="x")
+    with pytest.raises(ValueError, match="unknown category"):
+        register(stray)
+    assert "stray.event" not in REGISTRY
+
+
+def test_each_app_registers_its_own_events_and_categories():
+    """notifications knows no app: the rows come from each app's events.py at start-up."""
+    import challenges.events
+    import entities.events
+    import evaluation.events
+
+    owned = {
+        "entities": {e.key for e in entities.events.EVENTS},
+        "challenges": {e.key for e in challenges.events.EVENTS},
+        "evaluation": {e.key for e in evaluation.events.EVENTS},
+    }
+    assert set().union(*owned.values()) == set(REGISTRY)
+    assert all(key.startswith("organization.") for key in owned["entities"])
+    assert {"review", "validation", "challenge", "bid", "organization"} <= set(CATEGORIES)
+    assert register_category("challenge", "ignored").label == CATEGORIES["challenge"].label

@@ -1,0 +1,150 @@
+"""Notification events of challenges and bids (registered at start-up)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from notifications.events import Audience, Event, as_datetime, register_category
+
+CHALLENGE = register_category("challenge", _("Challenges"), 30).key
+BID = register_category("bid", _("Bids and partners"), 40).key
+DECISION = register_category("decision", _("Decisions"), 60).key
+
+EVENTS: list[Event] = [
+    Event(
+        key="challenge.submitted",
+        category=CHALLENGE,
+        audience=Audience.OPERATORS,
+        label=_("A challenge is submitted for vetting"),
+        subject=_("Challenge submitted for vetting: %(challenge)s"),
+        body=_(
+            "%(organization)s submitted the challenge “%(challenge)s”. Vet it, then "
+            "publish it, return it for changes or reject it."
+        ),
+        action=_("Vet the challenge"),
+    ),
+    Event(
+        key="challenge.published",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("Your challenge is published"),
+        subject=_("Your challenge is published: %(challenge)s"),
+        body=_(
+            "The programme office published “%(challenge)s”. Guangxi organizations can "
+            "now apply to lead it."
+        ),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="challenge.returned",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("Your challenge is returned for changes"),
+        subject=_("Changes requested: %(challenge)s"),
+        body=_(
+            "The programme office returned “%(challenge)s” for changes.\n\n"
+            "Comment: %(comment)s\n\n"
+            "Edit the challenge and submit it again."
+        ),
+        action=_("Edit the challenge"),
+    ),
+    Event(
+        key="challenge.rejected",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("Your challenge is not accepted"),
+        subject=_("Challenge not accepted: %(challenge)s"),
+        body=_(
+            "The programme office did not accept the challenge “%(challenge)s”.\n\n"
+            "Reason: %(reason)s"
+        ),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="challenge.cancelled",
+        category=CHALLENGE,
+        label=_("A challenge is cancelled"),
+        subject=_("Challenge cancelled: %(challenge)s"),
+        body=_("The programme office cancelled the challenge “%(challenge)s”. Reason: %(reason)s"),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="challenge.closed",
+        category=CHALLENGE,
+        label=_("Applications for a challenge close"),
+        subject=_("Applications closed: %(challenge)s"),
+        body=_(
+            "The application period for “%(challenge)s” has ended. The submitted bids "
+            "are now being evaluated."
+        ),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="challenge.deadline_reminder",
+        category=CHALLENGE,
+        label=_("A challenge deadline is approaching"),
+        subject=_("Deadline approaching: %(challenge)s"),
+        body=_(
+            "Applications for “%(challenge)s” close on %(deadline)s (days left: "
+            "%(days)s). A bid that is not submitted by then cannot be considered."
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime},
+    ),
+    Event(
+        key="bid.partner_invited",
+        category=BID,
+        label=_("Your organization is invited to partner on a bid"),
+        subject=_("%(applicant)s invites you to partner on “%(challenge)s”"),
+        body=_(
+            "%(applicant)s is applying to lead the challenge “%(challenge)s” and names "
+            "your organization as a partner in its bid %(bid)s. Accept or decline the "
+            "invitation."
+        ),
+        action=_("Answer the invitation"),
+    ),
+    Event(
+        key="bid.partner_accepted",
+        category=BID,
+        label=_("A partner accepts to join your bid"),
+        subject=_("%(partner)s joined your bid for “%(challenge)s”"),
+        body=_("%(partner)s accepted to join your bid for “%(challenge)s”."),
+        action=_("View the bid"),
+    ),
+    Event(
+        key="bid.partner_declined",
+        category=BID,
+        label=_("A partner declines to join your bid"),
+        subject=_("%(partner)s declined to join your bid for “%(challenge)s”"),
+        body=_("%(partner)s declined to join your bid for “%(challenge)s”.\n\nReason: %(reason)s"),
+        action=_("View the bid"),
+    ),
+    Event(
+        key="bid.submitted",
+        category=BID,
+        label=_("A bid is submitted"),
+        subject=_("Bid submitted: %(challenge)s"),
+        body=_("%(applicant)s submitted a bid to lead “%(challenge)s”."),
+        action=_("View the bid"),
+    ),
+    Event(
+        key="bid.withdrawn",
+        category=BID,
+        label=_("A bid is withdrawn"),
+        subject=_("Bid withdrawn: %(challenge)s"),
+        body=_("%(applicant)s withdrew its bid for “%(challenge)s”."),
+        action=_("View the challenge"),
+    ),
+    Event(
+        key="bid.ineligible",
+        category=DECISION,
+        mandatory=True,
+        label=_("Your bid is ruled ineligible"),
+        subject=_("Bid ruled ineligible: %(challenge)s"),
+        body=_(
+            "The programme office ruled the bid of %(applicant)s for “%(challenge)s” ineligible. "
+            "Reason: %(reason)s"
+        ),
+        action=_("View the bid"),
+    ),
+]

@@ -1,0 +1,185 @@
+"""The one submission pre-check per submittable thing (challenge, bid).
+
+`challenge_precheck` and `bid_precheck` list everything that submitting
+would refuse, all at once: what the draft still lacks, the other blocking
+problems (deadline, partners' consent, partner limit), and the eligibility
+reports (the applicant's, and each partner's own). The submit guard in
+`challenges.lifecycle` refuses exactly when `ready` is false, and the pages
+that show "what is missing" render the same object: page and guard cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from entities.eligibility import EligibilityReport, Role, check_eligibility
+from entities.selectors import eligibility_facts
+
+from .enums import ChallengeState, PartnerStatus
+from .models import Bid, BidPartner, Challenge
+
+CHALLENGE_REQUIRED = (
+    ("title", gettext_lazy("a title")),
+    ("summary", gettext_lazy("a one-paragraph summary")),
+    ("problem_statement", gettext_lazy("the problem statement")),
+    ("operational_scenario", gettext_lazy("the operational scenario")),
+    ("data_kind", gettext_lazy("the kind of local data available")),
+    ("data_access_terms", gettext_lazy("the access terms of the data")),
+    ("experimental_environment", gettext_lazy("the experimental environment offered")),
+    ("expected_outcomes", gettext_lazy("the expected outcomes")),
+    ("sector", gettext_lazy("a sector")),
+    ("budget_max", gettext_lazy("a budget")),
+    ("deadline", gettext_lazy("a bidding deadline")),
+    ("duration_months", gettext_lazy("the expected duration")),
+)
+
+BID_REQUIRED = (
+    ("lead_name", gettext_lazy("the lead researcher's name")),
+    ("lead_email", gettext_lazy("the lead researcher's e-mail")),
+    ("lead_affiliation", gettext_lazy("the lead researcher's affiliation")),
+    ("lead_cv", gettext_lazy("the lead researcher's short CV")),
+    ("technical_approach", gettext_lazy("the technical approach")),
+    ("scenario_fit", gettext_lazy("how the solution fits the scenario and data")),
+    ("budget_total", gettext_lazy("the total budget")),
+    ("duration_months", gettext_lazy("the duration")),
+)
+
+MAX_PARTNERS = 5
+
+
+@dataclass
+class Precheck:
+    """Everything that stands between a draft and its submission."""
+
+    missing: list[str]
+    problems: list[str]
+    report: EligibilityReport
+    partner_reports: list[tuple[BidPartner, EligibilityReport]] = field(default_factory=list)
+    pending_partners: list[BidPartner] = field(default_factory=list)
+
+    @property
+    def partner_failures(self) -> list[str]:
+        return [
+            _("Partner %(partner)s: %(message)s")
+            % {"partner": partner.name, "message": result.message}
+            for partner, report in self.partner_reports
+            for result in report.failures
+        ]
+
+    @property
+    def ready(self) -> bool:
+        return (
+            not self.missing
+            and not self.problems
+            and self.report.eligible
+            and not self.partner_failures
+        )
+
+    def errors(self) -> list[str]:
+        """Every reason submission would be refused, in the order the page shows them."""
+        errors = list(self.problems)
+        if self.missing:
+            errors.append(_("Still needed: %(list)s.") % {"list": "; ".join(self.missing)})
+        errors += [result.message for result in self.report.failures]
+        errors += self.partner_failures
+        return errors
+
+
+def challenge_missing(challenge: Challenge, *, now: dt.datetime | None = None) -> list[str]:
+    """What a draft still lacks before it can be submitted (empty when complete)."""
+    now = now or timezone.now()
+    missing = [
+        str(label)
+        for field_, label in CHALLENGE_REQUIRED
+        if getattr(challenge, field_) in (None, "")
+    ]
+    if not challenge.cooperation_modes:
+        missing.append(_("at least one cooperation mode"))
+    if not challenge.kpis.exists():
+        missing.append(_("at least one measurable target (KPI)"))
+    if challenge.deadline and challenge.deadline <= now:
+        missing.append(_("a bidding deadline in the future"))
+    return missing
+
+
+def challenge_precheck(challenge: Challenge, *, now: dt.datetime | None = None) -> Precheck:
+    """What submitting this challenge for vetting would refuse (two queries for the facts)."""
+    now = now or timezone.now()
+    (facts,) = eligibility_facts([challenge.organization])
+    report = check_eligibility(facts, role=Role.DEMAND, on=now, modes=challenge.cooperation_modes)
+    return Precheck(missing=challenge_missing(challenge, now=now), problems=[], report=report)
+
+
+def bid_missing(bid: Bid) -> list[str]:
+    """What a bid draft still lacks before it can be submitted."""
+    missing = [str(label) for field_, label in BID_REQUIRED if getattr(bid, field_) in (None, "")]
+    if not bid.milestones.exists():
+        missing.append(_("at least one milestone"))
+    return missing
+
+
+def bidding_problem(challenge: Challenge, now: dt.datetime) -> str | None:
+    """Why bids cannot be submitted to this challenge now (None while bidding is open)."""
+    if challenge.state != ChallengeState.LISTED:
+        return _("The challenge is not open for bids (it is “%(state)s”).") % {
+            "state": ChallengeState(challenge.state).label
+        }
+    if not challenge.deadline or now >= challenge.deadline:
+        return _("The bidding deadline (%(deadline)s, Beijing time) has passed.") % {
+            "deadline": timezone.localtime(challenge.deadline).strftime("%Y-%m-%d %H:%M")
+            if challenge.deadline
+            else "—"
+        }
+    return None
+
+
+def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
+    """What submitting this bid would refuse: the lead's and every partner's standing.
+
+    The facts of the applicant and all partners are loaded together (two
+    queries whatever the number of partners).
+    """
+    now = now or timezone.now()
+    partners = list(bid.partners.select_related("organization"))
+    problems = []
+    closed = bidding_problem(bid.challenge, now)
+    if closed:
+        problems.append(closed)
+    if len(partners) > MAX_PARTNERS:
+        problems.append(
+            _("A bid may have at most 5 partner organizations; this one has %(n)s.")
+            % {"n": len(partners)}
+        )
+    pending = [p for p in partners if p.status != PartnerStatus.ACCEPTED]
+    if pending:
+        problems.append(
+            _("Every partner must accept before the bid is submitted. Waiting for: %(names)s.")
+            % {"names": ", ".join(p.name for p in pending)}
+        )
+    modes = bid.modes
+    if not modes:
+        problems.append(_("Choose at least one cooperation mode, each with a short plan."))
+    joined = [p for p in partners if p.organization_id]
+    lead_facts, *partner_facts = eligibility_facts(
+        [bid.applicant, *(p.organization for p in joined)]
+    )
+    report = check_eligibility(
+        lead_facts, role=Role.LEAD, on=now, partners=partner_facts, modes=modes
+    )
+    partner_reports = [
+        (partner, check_eligibility(facts, role=Role.PARTNER, on=now))
+        for partner, facts in zip(joined, partner_facts, strict=True)
+    ]
+    return Precheck(
+        missing=bid_missing(bid),
+        problems=problems,
+        report=report,
+        partner_reports=partner_reports,
+        pending_partners=pending,
+    )

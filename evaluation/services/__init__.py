@@ -1,0 +1,52 @@
+"""Write operations of evaluation (stage 2), lead assignment (3) and validation (4).
+
+By topic: `panels` (panels, rubric, reviewers), `conflicts` (conflicts of
+interest), `reviews` (scores), `decision` (the lead, exactly once) and
+`validation` (milestones and sign-off). Services take keyword-only, typed
+arguments, run in a transaction, check their rule again (views check first
+and answer 404), and raise `django.core.exceptions.ValidationError` with a
+translated message when something is not allowed; then nothing is changed.
+State changes go through the transition engine (`challenges.lifecycle`,
+`evaluation.lifecycle`); every step is written to `EvaluationEvent`.
+"""
+
+from .conflicts import conflict_declare, conflicts_detect
+from .decision import decision_create
+from .panels import (
+    panel_create,
+    reviewer_assign,
+    reviewer_invitation_accept,
+    reviewer_invitations_accept_for,
+    reviewer_invite,
+    reviewer_nominate,
+    reviewer_remove,
+    rubric_save,
+)
+from .reviews import review_save
+from .validation import (
+    milestone_decide,
+    milestone_report,
+    validation_fail,
+    validation_sign_off,
+    validation_start,
+)
+
+__all__ = [
+    "conflict_declare",
+    "conflicts_detect",
+    "decision_create",
+    "milestone_decide",
+    "milestone_report",
+    "panel_create",
+    "review_save",
+    "reviewer_assign",
+    "reviewer_invitation_accept",
+    "reviewer_invitations_accept_for",
+    "reviewer_invite",
+    "reviewer_nominate",
+    "reviewer_remove",
+    "rubric_save",
+    "validation_fail",
+    "validation_sign_off",
+    "validation_start",
+]

@@ -1,0 +1,110 @@
+"""The decision: the lead is selected exactly once per challenge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from challenges.enums import BidState, ChallengeState
+from challenges.lifecycle import BID, CHALLENGE, TransitionError
+from challenges.models import Bid, Challenge
+from entities.models import User
+from entities.rules import is_operator
+
+from .. import selectors
+from ..enums import (
+    EventAction,
+)
+from ..models import (
+    Decision,
+)
+from ._common import VIEW_PERMISSION, _lock_challenge, _log
+
+
+def decision_create(
+    *,
+    challenge: Challenge,
+    bid: Bid,
+    rationale: str,
+    by: User,
+    now: dt.datetime | None = None,
+) -> Decision:
+    """Select the lead: exactly once per challenge, also under concurrent requests.
+
+    In one transaction: lock the challenge row, refuse if a decision exists,
+    record the `Decision` (unique per challenge and per bid), select the bid,
+    mark the other bids under review not selected, move the challenge to
+    `lead_assigned`, let the demand entity see the selected bid, and e-mail
+    every bidder its own feedback. The partial unique index
+    `bid_one_selected_per_challenge` is the last line of defence.
+    """
+    now = now or timezone.now()
+    rationale = (rationale or "").strip()
+    if not is_operator(by):
+        raise ValidationError(_("Only the programme office selects the lead."))
+    if not rationale:
+        raise ValidationError(
+            {
+                "rationale": _(
+                    "Write down why this bid is selected; the rationale is kept on record."
+                )
+            }
+        )
+    already = _("The lead for this challenge has already been selected. Nothing was changed.")
+    try:
+        with transaction.atomic():
+            locked = _lock_challenge(challenge)
+            if Decision.objects.filter(challenge=locked).exists():
+                raise ValidationError(already)
+            if locked.state != ChallengeState.EVALUATION:
+                raise ValidationError(
+                    _(
+                        "The lead can only be selected while the challenge is under evaluation (it is “%(state)s”)."
+                    )
+                    % {"state": locked.get_state_display()}
+                )
+            winner = (
+                Bid.objects.select_related("applicant").filter(pk=bid.pk, challenge=locked).first()
+            )
+            if winner is None or winner.state != BidState.UNDER_REVIEW:
+                raise ValidationError({"bid": _("Choose one of the bids under review.")})
+            snapshot = [row.as_dict() for row in selectors.ranking(locked)]
+            decision = Decision(
+                challenge=locked,
+                bid=winner,
+                rationale=rationale,
+                ranking=snapshot,
+                decided_by=by,
+                decided_at=now,
+            )
+            decision.save()
+            # Each transition e-mails its bidder its own feedback (rows in evaluation.lifecycle).
+            BID.apply(winner, "select", by=by, reason=rationale, now=now)
+            others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(
+                pk=winner.pk
+            )
+            BID.apply_many(list(others), "not_select", by=by, now=now)
+            CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
+            # The demand entity works with the selected bid from now on.
+            assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
+            _log(
+                locked,
+                EventAction.LEAD_SELECTED,
+                by=by,
+                subject=winner.applicant.legal_name,
+                bid=winner,
+                reason=rationale,
+                now=now,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(already) from exc
+    except TransitionError as exc:
+        if Decision.objects.filter(challenge_id=challenge.pk).exists():
+            raise ValidationError(already) from exc
+        raise
+    return decision
