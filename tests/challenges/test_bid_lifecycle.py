@@ -26,6 +26,7 @@ def _editor(bid):
     """An editor of the applicant: the row's actor for submit."""
     return bid.applicant.memberships.first().user
 
+
 CASES = [(action, state) for action in BID.transitions for state in BidState.values]
 
 

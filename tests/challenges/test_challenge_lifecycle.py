@@ -27,6 +27,7 @@ def _editor(challenge):
     add_member(challenge.organization, user, MembershipRole.EDITOR)
     return user
 
+
 ALL_STATES = list(ChallengeState.values)
 # Rows whose guard needs a selected bid and its milestones are covered in tests/evaluation.
 ACTIONS = [a for a in CHALLENGE.transitions if a not in ("start_validation", "validate")]

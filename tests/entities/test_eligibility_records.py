@@ -120,9 +120,7 @@ def test_report_for_organization_equals_report_for_its_facts_when_failing(db, op
         by=operator,
     )
     report = check_eligibility(org, role=Role.LEAD, on=timezone.now(), modes=[])
-    assert report == check_eligibility(
-        _facts(org), role=Role.LEAD, on=timezone.now(), modes=[]
-    )
+    assert report == check_eligibility(_facts(org), role=Role.LEAD, on=timezone.now(), modes=[])
     assert report.failed == {
         C.REGISTERED_ONE_YEAR,
         C.LEAD_IN_GUANGXI,
