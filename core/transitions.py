@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 __all__ = [
+    "OBSERVERS",
     "Actor",
     "AlreadyDone",
     "Change",
@@ -48,6 +49,7 @@ __all__ = [
     "Machine",
     "Transition",
     "TransitionError",
+    "observe_all",
 ]
 
 
@@ -168,6 +170,16 @@ Notify = Callable[..., Any]
 HistoryFn = Callable[[Change], models.Model | None]
 AuditFn = Callable[[Sequence[Change]], None]
 
+#: Called with every batch of changes of every machine, inside the transaction
+#: (e.g. the audit trail); register with `observe_all`.
+OBSERVERS: list[AuditFn] = []
+
+
+def observe_all(observer: AuditFn) -> None:
+    """Register a function that sees every state change of every machine (idempotent)."""
+    if observer not in OBSERVERS:
+        OBSERVERS.append(observer)
+
 
 class Machine:
     """The states of one model and the one writer that changes them."""
@@ -283,7 +295,13 @@ class Machine:
         if state not in transition.sources:
             message = self.refused or _("This cannot be done while it is “%(state)s” (%(action)s).")
             raise TransitionError(
-                message % {"state": self.label_of(state), "action": transition.label}
+                message
+                % {
+                    "state": self.label_of(state),
+                    "action": transition.label,
+                    "from": self.label_of(state),
+                    "to": self.label_of(transition.target),
+                }
             )
 
     def _write_state(self, locked: Any, transition: Transition, now: dt.datetime) -> None:
@@ -333,8 +351,8 @@ class Machine:
                 if entry is not None:
                     entry.save()
                     change.data["history"] = entry
-                for audit in self.audit:
-                    audit([change])
+                for observer in (*OBSERVERS, *self.audit):
+                    observer([change])
                 for effect in transition.effects:
                     effect(change)
                 self._emit([change])
@@ -403,8 +421,8 @@ class Machine:
             else:
                 self.model._default_manager.bulk_update(locked, fields, batch_size=500)
             self._bulk_history(changes)
-            for audit in self.audit:
-                audit(changes)
+            for observer in (*OBSERVERS, *self.audit):
+                observer(changes)
             for effect in transition.effects:
                 for change in changes:
                     effect(change)

@@ -25,17 +25,7 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Verification rejected")
 
 
-VERIFICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    VerificationStatus.UNVERIFIED: frozenset({VerificationStatus.PENDING}),
-    VerificationStatus.PENDING: frozenset(
-        {VerificationStatus.VERIFIED, VerificationStatus.REJECTED}
-    ),
-    VerificationStatus.REJECTED: frozenset({VerificationStatus.PENDING}),
-    # A verified organization that changes its legal facts goes back to pending.
-    VerificationStatus.VERIFIED: frozenset(
-        {VerificationStatus.PENDING, VerificationStatus.REJECTED}
-    ),
-}
+# Transitions between these statuses are the rows of `entities.lifecycle.ORGANIZATION`.
 
 
 class MembershipRole(models.TextChoices):

@@ -22,11 +22,12 @@ from guardian.shortcuts import assign_perm
 from notifications.services import notify
 
 from .enums import (
-    VERIFICATION_TRANSITIONS,
     InvitationStatus,
     MembershipRole,
     VerificationStatus,
 )
+from .lifecycle import ACTION_TO as ORGANIZATION_ACTION_TO
+from .lifecycle import ORGANIZATION
 from .models import (
     CapabilityDeclaration,
     CapabilityEvidence,
@@ -37,7 +38,7 @@ from .models import (
     RuleWaiver,
     User,
 )
-from .selectors import operators, organization_users
+from .selectors import organization_users
 
 # Changing one of these on a verified organization sends it back to the operators.
 LEGAL_FACTS = (
@@ -120,45 +121,14 @@ def organization_update(*, organization: Organization, user: User, **fields: Any
     return organization
 
 
-@transaction.atomic
 def organization_set_verification(
     *, organization: Organization, to: str, by: User, reason: str = ""
 ) -> Organization:
-    """The one function that changes an organization's verification status."""
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    current = organization.verification_status
-    if to not in VERIFICATION_TRANSITIONS.get(current, frozenset()):
-        raise ValidationError(
-            _("An organization that is “%(from)s” cannot become “%(to)s”.")
-            % {
-                "from": VerificationStatus(current).label,
-                "to": VerificationStatus(to).label,
-            }
-        )
-    if to == VerificationStatus.REJECTED and not reason.strip():
-        raise ValidationError({"reason": _("Give the organization a reason for the rejection.")})
-    now = timezone.now()
-    organization.verification_status = to
-    organization.verification_reason = reason.strip()
-    if to == VerificationStatus.PENDING:
-        organization.verification_requested_at = now
-    if to == VerificationStatus.VERIFIED:
-        organization.verified_at = now
-        organization.verified_by = by
-    organization._change_reason = f"verification: {current} → {to}. {reason}".strip()
-    organization.save()
-    url = reverse("entities:detail", args=[organization.pk])
-    context = {
-        "organization": organization.legal_name,
-        "status": to,
-        "reason": organization.verification_reason,
-        "url": url,
-    }
-    if to == VerificationStatus.PENDING:
-        notify(operators(), "organization.verification_requested", organization, context)
-    else:
-        notify(_owners(organization), f"organization.{to}", organization, context)
-    return organization
+    """Change an organization's verification status through its transition table."""
+    action = ORGANIZATION_ACTION_TO.get(to)
+    if action is None:
+        raise ValidationError(_("Choose one of the decisions offered."))
+    return ORGANIZATION.apply(organization, action, by=by, reason=reason)
 
 
 def organization_request_verification(*, organization: Organization, user: User) -> Organization:

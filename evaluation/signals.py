@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .services import reviewer_invitations_accept_for
+
 
 def accept_reviewer_invitations(
     sender: Any, request: Any = None, email_address: Any = None, **kwargs: Any
@@ -17,6 +19,4 @@ def accept_reviewer_invitations(
     user = getattr(email_address, "user", None)
     if user is None or not user.is_active or email_address.email.lower() != user.email.lower():
         return
-    from .services import reviewer_invitations_accept_for
-
     reviewer_invitations_accept_for(user=user)

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        # Imported here: the signal handlers need the apps loaded.
         from .signals import on_post_migrate
 
         # post_migrate is sent per app with models (the portal has none) after every

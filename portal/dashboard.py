@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
+from challenges import rules as challenge_rules
+from challenges import selectors as challenge_selectors
 from entities import rules as entity_rules
 from entities.eligibility import Role, check_eligibility
 from entities.enums import LEAD_CAPABILITIES
@@ -15,14 +18,9 @@ def dashboard_context(request: HttpRequest) -> dict:
     context: dict = {"organization": organization, "membership": request.membership or None}
     if organization is None:
         return context
-    from django.utils import timezone
-
     keys = relevant_capability_keys(organization)
     role = Role.LEAD if keys == LEAD_CAPABILITIES else Role.DEMAND
     report = check_eligibility(organization, role=role, on=timezone.now(), scope="organization")
-    from challenges import rules as challenge_rules
-    from challenges import selectors as challenge_selectors
-
     context.update(
         {
             "eligibility_role": role,

@@ -7,6 +7,7 @@ to the group by hand are kept: this only adds what is missing.
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
 
 OPERATORS_GROUP = "Programme operators"
@@ -43,8 +44,7 @@ OPERATOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 def ensure_operators_group(*, apps=None, using: str = DEFAULT_DB_ALIAS) -> None:
     """Create the operators group and add any of OPERATOR_PERMISSIONS it lacks (idempotent)."""
-    if apps is None:
-        from django.apps import apps
+    apps = apps or global_apps
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
@@ -77,8 +77,6 @@ def ensure_operators_group(*, apps=None, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def on_post_migrate(sender, app_config=None, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
     """Runs once per migrate: for the last app with models, when every permission exists."""
-    from django.apps import apps as global_apps
-
     with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
     if app_config is None or not with_models or app_config.label != with_models[-1].label:
         return

@@ -2,22 +2,27 @@ from __future__ import annotations
 
 import time
 
+import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from challenges.selectors import featured_challenges, programme_figures
 from entities import selectors as entity_selectors
 from entities.eligibility import CURRENT_RULESET
+from notifications.selectors import outbox_health
 
 from .dashboard import dashboard_context
+from .forms import ProfileForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from challenges.selectors import featured_challenges, programme_figures
-
     return render(
         request,
         "portal/home.html",
@@ -39,13 +44,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The signed-in user's name and language (used for pages and e-mails)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from .forms import ProfileForm
-
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -60,8 +58,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 def _redis_status() -> tuple[str, float | None]:
     if not settings.REDIS_URL:
         return "not_configured", None
-    import redis
-
     started = time.monotonic()
     try:
         client = redis.Redis.from_url(
@@ -89,8 +85,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if latency is not None:
         body["redis_ms"] = latency
     if body["database"] == "ok":
-        from notifications.selectors import outbox_health
-
         body["notifications"] = outbox_health()
     if redis_state == "down":
         body["status"] = "degraded" if body["status"] == "ok" else body["status"]

@@ -1,5 +1,7 @@
 from django import template
 
+from entities.eligibility import EligibilityReport
+
 register = template.Library()
 
 
@@ -55,8 +57,6 @@ def state_class(state: str) -> str:
 @register.filter
 def localized_results(record):
     """A stored eligibility record's results, re-rendered in the reader's language."""
-    from entities.eligibility import EligibilityReport
-
     if record is None:
         return []
     try:
