@@ -215,8 +215,6 @@ class Challenge(models.Model):
         return self.organization.country
 
     def mode_labels(self) -> list[str]:
-        from .enums import CooperationMode
-
         return [
             str(CooperationMode(m).label)
             for m in self.cooperation_modes

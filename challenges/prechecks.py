@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entities.eligibility import EligibilityReport, Role, check_eligibility
+from entities.eligibility import CURRENT_RULESET, EligibilityReport, Role, check_eligibility
 from entities.selectors import eligibility_facts
 
 from .enums import ChallengeState, PartnerStatus
@@ -50,7 +50,8 @@ BID_REQUIRED = (
     ("duration_months", gettext_lazy("the duration")),
 )
 
-MAX_PARTNERS = 5
+#: The rule set's limit (DESIGN §3: at most five partners).
+MAX_PARTNERS = CURRENT_RULESET.max_partners
 
 
 @dataclass
@@ -153,8 +154,8 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
         problems.append(closed)
     if len(partners) > MAX_PARTNERS:
         problems.append(
-            _("A bid may have at most 5 partner organizations; this one has %(n)s.")
-            % {"n": len(partners)}
+            _("A bid may have at most %(limit)s partner organizations; this one has %(n)s.")
+            % {"limit": MAX_PARTNERS, "n": len(partners)}
         )
     pending = [p for p in partners if p.status != PartnerStatus.ACCEPTED]
     if pending:
@@ -162,9 +163,7 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
             _("Every partner must accept before the bid is submitted. Waiting for: %(names)s.")
             % {"names": ", ".join(p.name for p in pending)}
         )
-    modes = bid.modes
-    if not modes:
-        problems.append(_("Choose at least one cooperation mode, each with a short plan."))
+    modes = bid.modes  # none chosen: the COOPERATION_MODES rule of the report says so
     joined = [p for p in partners if p.organization_id]
     lead_facts, *partner_facts = eligibility_facts(
         [bid.applicant, *(p.organization for p in joined)]

@@ -10,6 +10,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from .models import Challenge
+
 SEARCH_CONFIG = "english"
 SEARCH_FIELDS = ("title", "summary", "problem_statement", "operational_scenario")
 
@@ -27,8 +29,6 @@ def update_search_vector(challenge_id: int) -> None:
     """Recompute the stored search vector of one challenge (PostgreSQL only)."""
     if connection.vendor != "postgresql":
         return
-    from .models import Challenge
-
     Challenge.objects.filter(pk=challenge_id).update(search_vector=_vector())
 
 

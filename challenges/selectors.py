@@ -6,10 +6,19 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from entities.enums import MembershipRole
 from entities.models import Organization, User
+from entities.selectors import organization_users, search_organizations
 
 from .enums import BidState, ChallengeState, PartnerStatus
-from .models import Attachment, Bid, BidPartner, Challenge, ChallengeTransition
+from .models import (
+    Attachment,
+    Bid,
+    BidPartner,
+    Challenge,
+    ChallengeTransition,
+    DeadlineReminder,
+)
 from .search import search
 
 
@@ -116,6 +125,15 @@ def public_attachments(challenge: Challenge) -> list[Attachment]:
     return [a for a in challenge.attachments.all() if a.public]
 
 
+def attachment_detail(pk: int) -> Attachment | None:
+    """An attachment with what the permission check needs (its challenge or bid)."""
+    return (
+        Attachment.objects.select_related("challenge", "challenge__organization", "bid")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 # --------------------------------------------------------------------------- bids
 def active_bid(challenge: Challenge, organization: Organization | None) -> Bid | None:
     if organization is None:
@@ -182,13 +200,39 @@ def bid_detail(pk: int) -> Bid | None:
     )
 
 
+def partner_candidates(bid: Bid, query: str, *, limit: int = 10) -> list[Organization]:
+    """Organizations matching `query` that may still be invited to the bid."""
+    taken = {p.organization_id for p in bid.partners.all()} | {
+        bid.applicant_id,
+        bid.challenge.organization_id,
+    }
+    return [o for o in search_organizations(query, limit=15) if o.pk not in taken][:limit]
+
+
+def partner_invitation(token: str) -> BidPartner | None:
+    return (
+        BidPartner.objects.select_related("bid", "bid__challenge", "bid__applicant", "organization")
+        .filter(token=token)
+        .first()
+    )
+
+
+def organizations_answering_for(partner: BidPartner, user: User) -> QuerySet[Organization]:
+    """The organizations `user` manages that may answer this partner invitation."""
+    managed = Organization.objects.filter(
+        memberships__user=user,
+        memberships__role__in=[MembershipRole.OWNER, MembershipRole.MANAGER],
+    ).exclude(pk__in=[partner.bid.applicant_id, partner.bid.challenge.organization_id])
+    if partner.organization_id:
+        managed = managed.filter(pk=partner.organization_id)
+    return managed
+
+
 def bid_history(bid: Bid):
     return bid.transitions.select_related("actor", "eligibility_record").order_by("at", "pk")
 
 
 def draft_bids_needing_reminder(challenge: Challenge, kind: str) -> QuerySet[Bid]:
-    from .models import DeadlineReminder
-
     sent = DeadlineReminder.objects.filter(bid=OuterRef("pk"), kind=kind)
     return (
         challenge.bids.filter(state=BidState.DRAFT)
@@ -209,6 +253,4 @@ def challenges_with_draft_bid(organization: Organization | None) -> set[int]:
 
 
 def users_of(organization: Organization) -> list[User]:
-    from entities.selectors import organization_users
-
     return organization_users(organization)

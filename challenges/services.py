@@ -33,9 +33,8 @@ from .models import (
     ChallengeKPI,
     Milestone,
 )
+from .prechecks import MAX_PARTNERS
 from .search import update_search_vector
-
-MAX_PARTNERS = 5
 
 
 def _members(organization: Organization) -> list[User]:
@@ -120,7 +119,8 @@ def attachment_add(
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, by: User) -> None:
     owner = attachment.challenge or attachment.bid
-    if owner.state != "draft":
+    draft = ChallengeState.DRAFT if attachment.challenge_id else BidState.DRAFT
+    if owner.state != draft:
         raise ValidationError(_("Attachments can only be changed while in draft."))
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
@@ -213,7 +213,7 @@ def bid_update(
     """Save a bid draft. `modes` maps each chosen cooperation mode to its plan.
 
     Budget lines, when given, must add up to the total; no milestone may fall due
-    after the end of the project.
+    after the end of the project. Each list given replaces the stored one.
     """
     locked = _lock_draft(bid)
     _check_bid_consistency(
@@ -222,45 +222,50 @@ def bid_update(
         budget_lines=budget_lines,
         milestones=milestones,
     )
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    if "lead_email" in fields:
-        locked.lead_user = (
-            User.objects.filter(email__iexact=locked.lead_email).first()
-            if locked.lead_email
-            else None
-        )
-    locked.full_clean()
-    locked._change_reason = "draft saved"
-    locked.save()
+    _save_bid_fields(locked, fields)
     if modes is not None:
-        unknown = set(modes) - set(CooperationMode.values)
-        if unknown:
-            raise ValidationError(
-                _("Unknown cooperation mode: %(modes)s") % {"modes": ", ".join(sorted(unknown))}
-            )
-        locked.mode_plans.all().delete()
-        for mode, plan in modes.items():
-            BidModePlan.objects.create(bid=locked, mode=mode, plan=plan)
-    if team is not None:
-        locked.team.all().delete()
-        for order, row in enumerate(team):
-            member = BidTeamMember(bid=locked, order=order, **row)
-            member.full_clean()
-            member.save()
-    if budget_lines is not None:
-        locked.budget_lines.all().delete()
-        for order, row in enumerate(budget_lines):
-            line = BidBudgetLine(bid=locked, order=order, **row)
-            line.full_clean()
-            line.save()
-    if milestones is not None:
-        locked.milestones.all().delete()
-        for order, row in enumerate(milestones):
-            milestone = Milestone(bid=locked, order=order, **row)
-            milestone.full_clean()
-            milestone.save()
+        _replace_mode_plans(locked, modes)
+    for rows, related, model in (
+        (team, "team", BidTeamMember),
+        (budget_lines, "budget_lines", BidBudgetLine),
+        (milestones, "milestones", Milestone),
+    ):
+        if rows is not None:
+            _replace_rows(locked, related, model, rows)
     return locked
+
+
+def _save_bid_fields(bid: Bid, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(bid, name, value)
+    if "lead_email" in fields:
+        # Link the lead researcher's account when they already have one on the portal.
+        bid.lead_user = (
+            User.objects.filter(email__iexact=bid.lead_email).first() if bid.lead_email else None
+        )
+    bid.full_clean()
+    bid._change_reason = "draft saved"
+    bid.save()
+
+
+def _replace_mode_plans(bid: Bid, modes: dict[str, str]) -> None:
+    unknown = set(modes) - set(CooperationMode.values)
+    if unknown:
+        raise ValidationError(
+            _("Unknown cooperation mode: %(modes)s") % {"modes": ", ".join(sorted(unknown))}
+        )
+    bid.mode_plans.all().delete()
+    for mode, plan in modes.items():
+        BidModePlan.objects.create(bid=bid, mode=mode, plan=plan)
+
+
+def _replace_rows(bid: Bid, related: str, model: type, rows: Sequence[dict[str, Any]]) -> None:
+    """Replace the bid's team, budget lines or milestones, keeping the given order."""
+    getattr(bid, related).all().delete()
+    for order, row in enumerate(rows):
+        item = model(bid=bid, order=order, **row)
+        item.full_clean()
+        item.save()
 
 
 # --------------------------------------------------------------------------- partners
@@ -367,7 +372,9 @@ def partner_respond(
         raise ValidationError(_("The bid is no longer a draft; the invitation cannot be answered."))
     if partner.status != PartnerStatus.INVITED:
         raise ValidationError(_("This invitation has already been answered."))
-    membership = organization.memberships.filter(user=by, role__in=["owner", "manager"]).exists()
+    membership = organization.memberships.filter(
+        user=by, role__in=[MembershipRole.OWNER, MembershipRole.MANAGER]
+    ).exists()
     if not membership:
         raise ValidationError(
             _("Only an owner or manager of %(org)s can answer for it.")

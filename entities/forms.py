@@ -105,77 +105,100 @@ class OrganizationForm(forms.ModelForm):
         country_code = getattr(country, "code", country) or ""
         if not country_code:
             return cleaned
-        accepted = registries_for(country_code)
-        registry_code = cleaned.get("registry") or ""
-        if registry_code not in {r.code for r in accepted}:
-            if len(accepted) == 1 or not registry_code:
-                registry_code = accepted[0].code
-            else:
-                self.add_error(
-                    "registry",
-                    _("For this country choose one of: %(list)s.")
-                    % {"list": ", ".join(str(r.label) for r in accepted)},
-                )
-                return cleaned
+        registry_code = self._clean_registry(cleaned.get("registry") or "", country_code)
+        if registry_code is None:
+            return cleaned
         cleaned["registry"] = registry_code
-        registry = REGISTRIES[registry_code]
         number = cleaned.get("registration_number") or ""
         if number:
-            try:
-                cleaned["registration_number"] = registry.check(number)
-            except RegistrationNumberError as exc:
-                self.add_error(
-                    "registration_number",
-                    _(
-                        "This %(registry)s is not valid: %(problem)s. Expected %(format)s, "
-                        "for example %(example)s."
-                    )
-                    % {
-                        "registry": registry.label,
-                        "problem": exc.message,
-                        "format": registry.format,
-                        "example": registry.example,
-                    },
-                )
-            else:
-                self._check_unique(country_code, cleaned["registration_number"])
-        region_code = (cleaned.get("region_code") or "").strip()
-        cleaned["region_code"] = region_code
-        if country_code == "CN":
-            if not region_code:
-                self.add_error(
-                    "region_code",
-                    _(
-                        "Chinese organizations need the 6-digit administrative division code, "
-                        "e.g. 450100 for Nanning."
-                    ),
-                )
-            elif not is_valid_cn_region_code(region_code):
-                self.add_error(
-                    "region_code",
-                    _("Enter a 6-digit administrative division code, e.g. 450100 for Nanning."),
-                )
-            else:
-                hint = uscc_region_code(cleaned.get("registration_number") or "")
-                if hint and hint[:2] != region_code[:2]:
-                    self.warnings.append(
-                        str(
-                            _(
-                                "Characters 3–8 of the credit code (%(hint)s) point to another "
-                                "province than the declared region code %(code)s. The declared "
-                                "region decides; the operators will check it."
-                            )
-                            % {"hint": hint, "code": region_code}
-                        )
-                    )
-        elif region_code and not (region_code.isalnum() and len(region_code) <= 6):
-            self.add_error("region_code", _("Use at most 6 letters or digits."))
+            checked = self._clean_registration_number(REGISTRIES[registry_code], number)
+            if checked is not None:
+                cleaned["registration_number"] = checked
+                self._check_unique(country_code, checked)
+        cleaned["region_code"] = self._clean_region_code(
+            (cleaned.get("region_code") or "").strip(),
+            country_code,
+            cleaned.get("registration_number") or "",
+        )
         return cleaned
+
+    def _clean_registry(self, registry_code: str, country_code: str) -> str | None:
+        """The registry of the country (chosen when there is only one), None if wrong."""
+        accepted = registries_for(country_code)
+        if registry_code in {r.code for r in accepted}:
+            return registry_code
+        if len(accepted) == 1 or not registry_code:
+            return accepted[0].code
+        self.add_error(
+            "registry",
+            _("For this country choose one of: %(list)s.")
+            % {"list": ", ".join(str(r.label) for r in accepted)},
+        )
+        return None
+
+    def _clean_registration_number(self, registry, number: str) -> str | None:
+        """The number in the registry's canonical form, None (with an error) if invalid."""
+        try:
+            return registry.check(number)
+        except RegistrationNumberError as exc:
+            self.add_error(
+                "registration_number",
+                _(
+                    "This %(registry)s is not valid: %(problem)s. Expected %(format)s, "
+                    "for example %(example)s."
+                )
+                % {
+                    "registry": registry.label,
+                    "problem": exc.message,
+                    "format": registry.format,
+                    "example": registry.example,
+                },
+            )
+            return None
+
+    def _clean_region_code(self, region_code: str, country_code: str, number: str) -> str:
+        """Chinese organizations need a valid division code; elsewhere it is optional."""
+        if country_code != "CN":
+            if region_code and not (region_code.isalnum() and len(region_code) <= 6):
+                self.add_error("region_code", _("Use at most 6 letters or digits."))
+            return region_code
+        if not region_code:
+            self.add_error(
+                "region_code",
+                _(
+                    "Chinese organizations need the 6-digit administrative division code, "
+                    "e.g. 450100 for Nanning."
+                ),
+            )
+        elif not is_valid_cn_region_code(region_code):
+            self.add_error(
+                "region_code",
+                _("Enter a 6-digit administrative division code, e.g. 450100 for Nanning."),
+            )
+        else:
+            self._warn_about_region_mismatch(region_code, number)
+        return region_code
+
+    def _warn_about_region_mismatch(self, region_code: str, number: str) -> None:
+        hint = uscc_region_code(number)
+        if hint and hint[:2] != region_code[:2]:
+            self.warnings.append(
+                str(
+                    _(
+                        "Characters 3–8 of the credit code (%(hint)s) point to another "
+                        "province than the declared region code %(code)s. The declared "
+                        "region decides; the operators will check it."
+                    )
+                    % {"hint": hint, "code": region_code}
+                )
+            )
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial="editor")
+    role = forms.ChoiceField(
+        label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.EDITOR
+    )
 
     def __init__(self, *args, allowed_roles=None, **kwargs):
         super().__init__(*args, **kwargs)

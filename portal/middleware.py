@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
-SESSION_KEY = "active_organization_id"
+from entities.selectors import memberships_for
+from entities.session import SESSION_KEY
 
 
 def _memberships(request) -> list:
     user = request.user
     if not user.is_authenticated:
         return []
-    from entities.selectors import memberships_for
-
     return list(memberships_for(user))
 
 
@@ -90,9 +91,6 @@ class FriendlyNotFoundMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import Http404
-        from django.template.response import TemplateResponse
-
         if isinstance(exception, Http404):
             response = TemplateResponse(request, "404.html", status=404)
             return response.render()

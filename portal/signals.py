@@ -24,7 +24,7 @@ OPERATOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "capabilityevidence": ("view",),
         "eligibilityrecord": ("view",),
         "rulewaiver": ("view", "add", "change"),
-        # Flag reviewers, deactivate accounts; entities.admin.UserAdmin keeps staff
+        # Flag reviewers, deactivate accounts; entities.admin.users.UserAdmin keeps staff
         # accounts, rights and passwords out of a non-superuser's reach.
         "user": ("view", "change"),
     },

@@ -37,6 +37,7 @@ _STATE_CLASSES = {
     "draft": "badge-warn",
     "invited": "badge-warn",
     "pending": "badge-warn",
+    "unverified": "badge-warn",
     "reported": "badge-info",
     "rejected": "badge-bad",
     "withdrawn": "badge-bad",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from entities import rules, services
 from entities.enums import InvitationStatus, MembershipRole
 from entities.models import Invitation, Membership, User
-from portal.middleware import SESSION_KEY
+from entities.session import SESSION_KEY
 from tests.conftest import assert_error_tied_to_field
 from tests.factories import InvitationFactory, UserFactory, add_member
 

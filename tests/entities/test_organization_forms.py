@@ -13,7 +13,7 @@ from stdnum.cn import uscc
 
 from entities.enums import MembershipRole, VerificationStatus
 from entities.models import Membership, Organization
-from portal.middleware import SESSION_KEY
+from entities.session import SESSION_KEY
 from tests.conftest import assert_error_tied_to_field
 from tests.factories import OrganizationFactory, UserFactory, make_uscc, organization_form_data
 

@@ -1,0 +1,25 @@
+"""Forms of the challenges app, one module per topic; the public names are re-exported here."""
+
+from .bids import BidForm, BudgetFormSet, MilestoneFormSet, ModesForm, TeamFormSet
+from .challenges import ChallengeForm, DeadlineField, KPIFormSet
+from .common import AttachmentForm, ReasonForm, VettingForm
+from .listing import ChallengeFilter
+from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
+
+__all__ = [
+    "AttachmentForm",
+    "BidForm",
+    "BudgetFormSet",
+    "ChallengeFilter",
+    "ChallengeForm",
+    "DeadlineField",
+    "KPIFormSet",
+    "MilestoneFormSet",
+    "ModesForm",
+    "PartnerInviteForm",
+    "PartnerPickForm",
+    "PartnerResponseForm",
+    "ReasonForm",
+    "TeamFormSet",
+    "VettingForm",
+]
