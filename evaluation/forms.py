@@ -311,11 +311,14 @@ class MilestoneReportForm(forms.Form):
 
 
 class MilestoneDecisionForm(forms.Form):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[
-            ("accept", _("Accept: the milestone meets its acceptance criterion")),
-            ("reject", _("Reject: it does not meet it yet")),
+            (ACCEPT, _("Accept: the milestone meets its acceptance criterion")),
+            (REJECT, _("Reject: it does not meet it yet")),
         ],
         widget=forms.RadioSelect,
     )
@@ -329,17 +332,20 @@ class MilestoneDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+        if data.get("decision") == self.REJECT and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what is missing, so the lead team can fix it."))
         return data
 
 
 class SignOffForm(forms.Form):
+    VALIDATE = "validate"
+    FAIL = "fail"
+
     action = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
-            ("validate", _("Sign off: the solution is validated")),
-            ("fail", _("Record a failed validation")),
+            (VALIDATE, _("Sign off: the solution is validated")),
+            (FAIL, _("Record a failed validation")),
         ],
         widget=forms.RadioSelect,
     )
@@ -353,6 +359,6 @@ class SignOffForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "fail" and not (data.get("reason") or "").strip():
+        if data.get("action") == self.FAIL and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the failed validation."))
         return data

@@ -20,17 +20,19 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from challenges.enums import BidState, ChallengeState
-from challenges.models import Bid, BidPartner, Challenge
+from challenges.models import Bid, Challenge
+from challenges.selectors import bid_detail
 from entities.models import Membership, Organization, User
 
 from . import scoring
-from .enums import AssignmentStatus, MilestoneState, ReviewStatus
+from .enums import AssignmentStatus, EventAction, MilestoneState, ReviewStatus
 from .models import (
     ConflictDeclaration,
     Criterion,
     Decision,
     EvaluationEvent,
     MilestoneEntry,
+    MilestoneEvidence,
     MilestoneValidation,
     Panel,
     Review,
@@ -294,11 +296,35 @@ def evaluation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
     return EvaluationEvent.objects.filter(challenge=challenge).select_related("actor", "bid")
 
 
+# The entries of the evaluation history shown on the validation page.
+VALIDATION_EVENTS = (
+    EventAction.LEAD_SELECTED,
+    EventAction.VALIDATION_STARTED,
+    EventAction.MILESTONE_REPORTED,
+    EventAction.MILESTONE_ACCEPTED,
+    EventAction.MILESTONE_REJECTED,
+    EventAction.VALIDATED,
+    EventAction.VALIDATION_FAILED,
+)
+
+
+def validation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
+    """The lead decision and everything that happened in the validation since."""
+    return evaluation_history(challenge).filter(action__in=VALIDATION_EVENTS)
+
+
 def decision_of(challenge: Challenge) -> Decision | None:
     return (
         Decision.objects.filter(challenge=challenge)
         .select_related("bid", "bid__applicant", "decided_by")
         .first()
+    )
+
+
+def lead_candidates(challenge: Challenge) -> QuerySet[Bid]:
+    """The bids the lead may be chosen from: those still under review."""
+    return Bid.objects.filter(challenge=challenge, state=BidState.UNDER_REVIEW).select_related(
+        "applicant"
     )
 
 
@@ -359,24 +385,26 @@ def other_reviews(bid: Bid, *, exclude: ReviewerAssignment) -> list[Review]:
 
 
 def bid_for_review(pk: int) -> Bid | None:
+    """The bid with everything the review page reads: the same query as the bid's own page."""
+    return bid_detail(pk)
+
+
+def invitation_for(token: str) -> ReviewerAssignment | None:
+    """The reviewer invitation behind a link (only assignments made by e-mail invitation)."""
     return (
-        Bid.objects.select_related(
-            "challenge", "challenge__organization", "applicant", "eligibility_record"
+        ReviewerAssignment.objects.select_related(
+            "panel__challenge", "panel__challenge__organization", "assigned_by"
         )
-        .prefetch_related(
-            "mode_plans",
-            "team",
-            "budget_lines",
-            "milestones",
-            "attachments",
-            Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
-        )
-        .filter(pk=pk)
+        .filter(token=token, invited_email__gt="")
         .first()
     )
 
 
 # --------------------------------------------------------------------------- validation
+def challenge_for_validation(pk: int) -> Challenge | None:
+    return Challenge.objects.select_related("organization").filter(pk=pk).first()
+
+
 def milestone_validations(challenge: Challenge) -> list[MilestoneValidation]:
     entries = MilestoneEntry.objects.select_related("by").prefetch_related("evidence")
     return list(
@@ -396,6 +424,14 @@ def validation_for(pk: int) -> MilestoneValidation | None:
             "challenge",
             "challenge__organization",
         )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def evidence_for(pk: int) -> MilestoneEvidence | None:
+    return (
+        MilestoneEvidence.objects.select_related("entry__validation__challenge")
         .filter(pk=pk)
         .first()
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .services import reviewer_invitations_accept_for
+from .services import conflicts_detect_for_reviewer, reviewer_invitations_accept_for
 
 
 def accept_reviewer_invitations(
@@ -20,3 +20,16 @@ def accept_reviewer_invitations(
     if user is None or not user.is_active or email_address.email.lower() != user.email.lower():
         return
     reviewer_invitations_accept_for(user=user)
+
+
+def recheck_conflicts_on_membership(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """`post_save` of a Membership: a reviewer who joins a bidding organization is conflicted.
+
+    A membership change is a safe point to write (a GET never records
+    conflicts): the reviewer's active assignments are checked again at once,
+    so they lose access to the bids of their new organization immediately.
+    """
+    user = getattr(instance, "user", None)
+    if user is None or not getattr(user, "is_reviewer", False):
+        return
+    conflicts_detect_for_reviewer(reviewer=user)

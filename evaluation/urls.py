@@ -1,45 +1,53 @@
 from django.urls import path
 
-from . import views
+from .views import decision, invitations, nomination, panels, validation
 
 app_name = "evaluation"
 
 urlpatterns = [
     # the programme office
-    path("operator/evaluation/", views.operator_index, name="operator_index"),
-    path("operator/evaluation/<int:pk>/", views.operator_challenge, name="operator_challenge"),
-    path("operator/evaluation/<int:pk>/panel/", views.panel_create, name="panel_create"),
+    path("operator/evaluation/", panels.operator_index, name="operator_index"),
+    path("operator/evaluation/<int:pk>/", panels.operator_challenge, name="operator_challenge"),
+    path("operator/evaluation/<int:pk>/panel/", panels.panel_create, name="panel_create"),
     path(
         "operator/evaluation/<int:pk>/reviewers/assign/",
-        views.reviewer_assign,
+        panels.reviewer_assign,
         name="reviewer_assign",
     ),
     path(
         "operator/evaluation/<int:pk>/reviewers/invite/",
-        views.reviewer_invite,
+        panels.reviewer_invite,
         name="reviewer_invite",
     ),
     path(
         "operator/evaluation/<int:pk>/reviewers/<int:assignment_pk>/remove/",
-        views.reviewer_remove,
+        panels.reviewer_remove,
         name="reviewer_remove",
     ),
-    path("operator/evaluation/<int:pk>/rubric/", views.rubric_edit, name="rubric"),
+    path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
     path(
         "operator/evaluation/<int:pk>/ranking.<str:fmt>",
-        views.ranking_export,
+        decision.ranking_export,
         name="ranking_export",
     ),
-    path("operator/evaluation/<int:pk>/decide/", views.decide, name="decide"),
+    path("operator/evaluation/<int:pk>/decide/", decision.decide, name="decide"),
     # the demand entity
-    path("challenges/<int:pk>/reviewer-nomination/", views.nominate, name="nominate"),
+    path("challenges/<int:pk>/reviewer-nomination/", nomination.nominate, name="nominate"),
     # stage 4: validation
-    path("validation/<int:pk>/", views.validation, name="validation"),
-    path("validation/<int:pk>/start/", views.validation_start, name="validation_start"),
-    path("validation/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
-    path("validation/milestones/<int:pk>/report/", views.milestone_report, name="milestone_report"),
-    path("validation/milestones/<int:pk>/decide/", views.milestone_decide, name="milestone_decide"),
-    path("validation/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("validation/<int:pk>/", validation.validation, name="validation"),
+    path("validation/<int:pk>/start/", validation.validation_start, name="validation_start"),
+    path("validation/<int:pk>/sign-off/", validation.sign_off, name="sign_off"),
+    path(
+        "validation/milestones/<int:pk>/report/",
+        validation.milestone_report,
+        name="milestone_report",
+    ),
+    path(
+        "validation/milestones/<int:pk>/decide/",
+        validation.milestone_decide,
+        name="milestone_decide",
+    ),
+    path("validation/evidence/<int:pk>/", validation.evidence_download, name="evidence"),
     # reviewers without an account
-    path("review-invitations/<str:token>/", views.invitation, name="invitation"),
+    path("review-invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]

@@ -10,7 +10,7 @@ State changes go through the transition engine (`challenges.lifecycle`,
 `evaluation.lifecycle`); every step is written to `EvaluationEvent`.
 """
 
-from .conflicts import conflict_declare, conflicts_detect
+from .conflicts import conflict_declare, conflicts_detect, conflicts_detect_for_reviewer
 from .decision import decision_create
 from .panels import (
     panel_create,
@@ -34,6 +34,7 @@ from .validation import (
 __all__ = [
     "conflict_declare",
     "conflicts_detect",
+    "conflicts_detect_for_reviewer",
     "decision_create",
     "milestone_decide",
     "milestone_report",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from challenges.enums import BidState, ChallengeState
-from challenges.models import Bid
+from challenges.models import Bid, Challenge
 from entities.models import User
 from notifications.services import notify
 
@@ -105,6 +105,18 @@ def conflicts_detect_for_challenge(change) -> None:
 
 
 @transaction.atomic
+def conflicts_detect_for_reviewer(*, reviewer: User) -> list[ConflictDeclaration]:
+    """Check all of a reviewer's active assignments again (after a membership change)."""
+    found: list[ConflictDeclaration] = []
+    assignments = ReviewerAssignment.objects.filter(
+        reviewer=reviewer, status=AssignmentStatus.ACTIVE
+    ).select_related("panel__challenge", "reviewer")
+    for assignment in assignments:
+        found += _record_automatic_conflicts(assignment)
+    return found
+
+
+@transaction.atomic
 def conflict_declare(
     *,
     assignment: ReviewerAssignment,
@@ -121,6 +133,28 @@ def conflict_declare(
     who belongs to the applicant or a partner cannot declare "no conflict".
     """
     now = now or timezone.now()
+    assignment = _lock_reviewer_assignment(assignment, by)
+    challenge = assignment.panel.challenge
+    bid = _bid_open_for_declaration(bid, challenge)
+    explanation = (explanation or "").strip()
+    automatic = _check_declaration(by, bid, has_conflict=has_conflict, explanation=explanation)
+    declaration = _declaration_to_write(assignment, bid, has_conflict=has_conflict)
+    declaration.has_conflict = has_conflict
+    declaration.automatic = automatic
+    declaration.explanation = explanation
+    declaration.declared_at = now
+    declaration.full_clean(exclude=["assignment", "bid"])
+    declaration.save()
+    if has_conflict:
+        _conflict_declared(challenge, bid, by=by, explanation=explanation, now=now)
+    else:
+        _grant_review(by, bid)
+        _log(challenge, EventAction.NO_CONFLICT_DECLARED, by=by, subject=str(by), bid=bid, now=now)
+    return declaration
+
+
+def _lock_reviewer_assignment(assignment: ReviewerAssignment, by: User) -> ReviewerAssignment:
+    """The assignment, locked; refused unless it is `by`'s own active seat."""
     assignment = (
         ReviewerAssignment.objects.select_for_update(of=("self",))
         .select_related("panel__challenge", "reviewer")
@@ -128,13 +162,24 @@ def conflict_declare(
     )
     if assignment.reviewer_id != by.pk or assignment.status != AssignmentStatus.ACTIVE:
         raise ValidationError(_("You are not on the panel of this challenge."))
+    return assignment
+
+
+def _bid_open_for_declaration(bid: Bid, challenge: Challenge) -> Bid:
+    """The bid, fresh; refused unless it is in the challenge's review and the review runs."""
     bid = Bid.objects.select_related("challenge", "applicant").get(pk=bid.pk)
-    challenge = assignment.panel.challenge
     if bid.challenge_id != challenge.pk or bid.state not in rules.REVIEWABLE_BID_STATES:
         raise ValidationError(_("This bid is not part of your review assignment."))
     if challenge.state != ChallengeState.EVALUATION or bid.state != BidState.UNDER_REVIEW:
         raise ValidationError(_("The evaluation of this bid is over."))
-    explanation = (explanation or "").strip()
+    return bid
+
+
+def _check_declaration(by: User, bid: Bid, *, has_conflict: bool, explanation: str) -> bool:
+    """Refuse "no conflict" from a member of the competition, and a conflict without a word.
+
+    Returns whether the conflict is automatic (found from the reviewer's memberships).
+    """
     automatic = rules.has_automatic_conflict(by, bid)
     if automatic and not has_conflict:
         raise ValidationError(
@@ -151,62 +196,60 @@ def conflict_declare(
                 )
             }
         )
+    return automatic
+
+
+def _declaration_to_write(
+    assignment: ReviewerAssignment, bid: Bid, *, has_conflict: bool
+) -> ConflictDeclaration:
+    """A new declaration, or the earlier "no conflict" turning into a conflict (draft dropped)."""
     declaration = (
         ConflictDeclaration.objects.select_for_update()
         .filter(assignment=assignment, bid=bid)
         .first()
     )
-    if declaration is not None:
-        if declaration.has_conflict:
-            raise ValidationError(
-                _(
-                    "You have declared a conflict of interest for this bid. Ask the programme office if this was a mistake."
-                )
+    if declaration is None:
+        return ConflictDeclaration(assignment=assignment, bid=bid)
+    if declaration.has_conflict:
+        raise ValidationError(
+            _(
+                "You have declared a conflict of interest for this bid. Ask the programme office if this was a mistake."
             )
-        if not has_conflict:
-            raise ValidationError(
-                _("You have already declared that you have no conflict of interest.")
-            )
-        if Review.objects.filter(
-            assignment=assignment, bid=bid, status=ReviewStatus.SUBMITTED
-        ).exists():
-            raise ValidationError(
-                _(
-                    "Your review of this bid is submitted. Tell the programme office about the conflict."
-                )
-            )
-        Review.objects.filter(assignment=assignment, bid=bid).delete()
-    else:
-        declaration = ConflictDeclaration(assignment=assignment, bid=bid)
-    declaration.has_conflict = has_conflict
-    declaration.automatic = automatic
-    declaration.explanation = explanation
-    declaration.declared_at = now
-    declaration.full_clean(exclude=["assignment", "bid"])
-    declaration.save()
-    if has_conflict:
-        _revoke_review(by, bid)
-        _log(
-            challenge,
-            EventAction.CONFLICT_DECLARED,
-            by=by,
-            subject=str(by),
-            bid=bid,
-            reason=explanation,
-            now=now,
         )
-        notify(
-            _operators(),
-            "review.conflict_declared",
-            challenge,
-            _challenge_context(
-                challenge,
-                reviewer=str(by),
-                bid=str(bid.pk),
-                url=reverse("evaluation:operator_challenge", args=[challenge.pk]),
-            ),
+    if not has_conflict:
+        raise ValidationError(_("You have already declared that you have no conflict of interest."))
+    if Review.objects.filter(
+        assignment=assignment, bid=bid, status=ReviewStatus.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _("Your review of this bid is submitted. Tell the programme office about the conflict.")
         )
-    else:
-        _grant_review(by, bid)
-        _log(challenge, EventAction.NO_CONFLICT_DECLARED, by=by, subject=str(by), bid=bid, now=now)
+    Review.objects.filter(assignment=assignment, bid=bid).delete()
     return declaration
+
+
+def _conflict_declared(
+    challenge: Challenge, bid: Bid, *, by: User, explanation: str, now: dt.datetime
+) -> None:
+    """The bid is taken from the reviewer, the history notes it and the operators are told."""
+    _revoke_review(by, bid)
+    _log(
+        challenge,
+        EventAction.CONFLICT_DECLARED,
+        by=by,
+        subject=str(by),
+        bid=bid,
+        reason=explanation,
+        now=now,
+    )
+    notify(
+        _operators(),
+        "review.conflict_declared",
+        challenge,
+        _challenge_context(
+            challenge,
+            reviewer=str(by),
+            bid=str(bid.pk),
+            url=reverse("evaluation:operator_challenge", args=[challenge.pk]),
+        ),
+    )

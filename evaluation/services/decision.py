@@ -17,13 +17,74 @@ from entities.models import User
 from entities.rules import is_operator
 
 from .. import selectors
-from ..enums import (
-    EventAction,
-)
-from ..models import (
-    Decision,
-)
+from ..enums import EventAction
+from ..models import Decision
 from ._common import VIEW_PERMISSION, _lock_challenge, _log
+
+
+def _already() -> str:
+    return _("The lead for this challenge has already been selected. Nothing was changed.")
+
+
+def _check_request(*, by: User, rationale: str) -> None:
+    if not is_operator(by):
+        raise ValidationError(_("Only the programme office selects the lead."))
+    if not rationale:
+        raise ValidationError(
+            {
+                "rationale": _(
+                    "Write down why this bid is selected; the rationale is kept on record."
+                )
+            }
+        )
+
+
+def _lock_for_decision(challenge: Challenge, bid: Bid) -> tuple[Challenge, Bid]:
+    """The challenge, locked and still undecided under evaluation, and the chosen bid."""
+    locked = _lock_challenge(challenge)
+    if Decision.objects.filter(challenge=locked).exists():
+        raise ValidationError(_already())
+    if locked.state != ChallengeState.EVALUATION:
+        raise ValidationError(
+            _(
+                "The lead can only be selected while the challenge is under evaluation (it is “%(state)s”)."
+            )
+            % {"state": locked.get_state_display()}
+        )
+    winner = Bid.objects.select_related("applicant").filter(pk=bid.pk, challenge=locked).first()
+    if winner is None or winner.state != BidState.UNDER_REVIEW:
+        raise ValidationError({"bid": _("Choose one of the bids under review.")})
+    return locked, winner
+
+
+def _apply_decision(
+    locked: Challenge, winner: Bid, *, rationale: str, by: User, now: dt.datetime
+) -> Decision:
+    decision = Decision.objects.create(
+        challenge=locked,
+        bid=winner,
+        rationale=rationale,
+        ranking=[row.as_dict() for row in selectors.ranking(locked)],
+        decided_by=by,
+        decided_at=now,
+    )
+    # Each transition e-mails its bidder its own feedback (rows in evaluation.lifecycle).
+    BID.apply(winner, "select", by=by, reason=rationale, now=now)
+    others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(pk=winner.pk)
+    BID.apply_many(list(others), "not_select", by=by, now=now)
+    CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
+    # The demand entity works with the selected bid from now on.
+    assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
+    _log(
+        locked,
+        EventAction.LEAD_SELECTED,
+        by=by,
+        subject=winner.applicant.legal_name,
+        bid=winner,
+        reason=rationale,
+        now=now,
+    )
+    return decision
 
 
 def decision_create(
@@ -45,66 +106,14 @@ def decision_create(
     """
     now = now or timezone.now()
     rationale = (rationale or "").strip()
-    if not is_operator(by):
-        raise ValidationError(_("Only the programme office selects the lead."))
-    if not rationale:
-        raise ValidationError(
-            {
-                "rationale": _(
-                    "Write down why this bid is selected; the rationale is kept on record."
-                )
-            }
-        )
-    already = _("The lead for this challenge has already been selected. Nothing was changed.")
+    _check_request(by=by, rationale=rationale)
     try:
         with transaction.atomic():
-            locked = _lock_challenge(challenge)
-            if Decision.objects.filter(challenge=locked).exists():
-                raise ValidationError(already)
-            if locked.state != ChallengeState.EVALUATION:
-                raise ValidationError(
-                    _(
-                        "The lead can only be selected while the challenge is under evaluation (it is “%(state)s”)."
-                    )
-                    % {"state": locked.get_state_display()}
-                )
-            winner = (
-                Bid.objects.select_related("applicant").filter(pk=bid.pk, challenge=locked).first()
-            )
-            if winner is None or winner.state != BidState.UNDER_REVIEW:
-                raise ValidationError({"bid": _("Choose one of the bids under review.")})
-            snapshot = [row.as_dict() for row in selectors.ranking(locked)]
-            decision = Decision(
-                challenge=locked,
-                bid=winner,
-                rationale=rationale,
-                ranking=snapshot,
-                decided_by=by,
-                decided_at=now,
-            )
-            decision.save()
-            # Each transition e-mails its bidder its own feedback (rows in evaluation.lifecycle).
-            BID.apply(winner, "select", by=by, reason=rationale, now=now)
-            others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(
-                pk=winner.pk
-            )
-            BID.apply_many(list(others), "not_select", by=by, now=now)
-            CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
-            # The demand entity works with the selected bid from now on.
-            assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
-            _log(
-                locked,
-                EventAction.LEAD_SELECTED,
-                by=by,
-                subject=winner.applicant.legal_name,
-                bid=winner,
-                reason=rationale,
-                now=now,
-            )
+            locked, winner = _lock_for_decision(challenge, bid)
+            return _apply_decision(locked, winner, rationale=rationale, by=by, now=now)
     except IntegrityError as exc:
-        raise ValidationError(already) from exc
+        raise ValidationError(_already()) from exc
     except TransitionError as exc:
         if Decision.objects.filter(challenge_id=challenge.pk).exists():
-            raise ValidationError(already) from exc
+            raise ValidationError(_already()) from exc
         raise
-    return decision

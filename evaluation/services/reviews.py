@@ -22,6 +22,7 @@ from ..enums import (
     ReviewStatus,
 )
 from ..models import (
+    Criterion,
     Panel,
     Review,
     ReviewerAssignment,
@@ -50,6 +51,30 @@ def review_save(
     scored within 0 … its maximum. A submitted review is never changed.
     """
     now = now or timezone.now()
+    assignment, bid, review = _lock_review(assignment, bid, by)
+    criteria = selectors.rubric(bid.challenge)
+    errors = _score_errors(criteria, scores, submit=submit)
+    if errors:
+        raise ValidationError(errors)
+    if review is None:
+        review = Review(assignment=assignment, bid=bid, created_at=now)
+    review.overall_comment = (overall_comment or "").strip()
+    review.updated_at = now
+    if submit:
+        review.status = ReviewStatus.SUBMITTED
+        review.submitted_at = now
+    review.full_clean(exclude=["assignment", "bid"])
+    review.save()
+    _write_scores(review, criteria, scores)
+    if submit:
+        _review_submitted(bid, by=by, now=now)
+    return review
+
+
+def _lock_review(
+    assignment: ReviewerAssignment, bid: Bid, by: User
+) -> tuple[ReviewerAssignment, Bid, Review | None]:
+    """Lock the panel and the review; refused unless `by` may still score this bid."""
     panel = Panel.objects.select_for_update().get(pk=assignment.panel_id)
     assignment = ReviewerAssignment.objects.select_related("reviewer").get(pk=assignment.pk)
     if assignment.reviewer_id != by.pk or assignment.status != AssignmentStatus.ACTIVE:
@@ -68,11 +93,15 @@ def review_save(
                 "This bid cannot be scored: declare that you have no conflict of interest first, while the evaluation runs."
             )
         )
-    criteria = selectors.rubric(bid.challenge)
-    known = {c.pk for c in criteria}
+    return assignment, bid, review
+
+
+def _score_errors(
+    criteria: list[Criterion], scores: Mapping[int, ScoreInput], *, submit: bool
+) -> dict[str, list[str]]:
+    """Form errors by field ("score_<id>", "__all__"); empty when the scores may be saved."""
     errors: dict[str, list[str]] = {}
-    unknown = set(scores) - known
-    if unknown:
+    if set(scores) - {c.pk for c in criteria}:
         errors.setdefault("__all__", []).append(_("The rubric has changed; reload the page."))
     for criterion in criteria:
         value, _comment = scores.get(criterion.pk, (None, ""))
@@ -97,17 +126,12 @@ def review_save(
                 "The rubric is not complete yet (its weights do not add up to 100). Ask the programme office."
             )
         )
-    if errors:
-        raise ValidationError(errors)
-    if review is None:
-        review = Review(assignment=assignment, bid=bid, created_at=now)
-    review.overall_comment = (overall_comment or "").strip()
-    review.updated_at = now
-    if submit:
-        review.status = ReviewStatus.SUBMITTED
-        review.submitted_at = now
-    review.full_clean(exclude=["assignment", "bid"])
-    review.save()
+    return errors
+
+
+def _write_scores(
+    review: Review, criteria: list[Criterion], scores: Mapping[int, ScoreInput]
+) -> None:
     existing = {s.criterion_id: s for s in Score.objects.filter(review=review)}
     for criterion in criteria:
         value, comment = scores.get(criterion.pk, (None, ""))
@@ -116,17 +140,19 @@ def review_save(
         score.comment = (comment or "").strip()
         score.full_clean(exclude=["review", "criterion"])
         score.save()
-    if submit:
-        challenge = bid.challenge
-        _log(challenge, EventAction.REVIEW_SUBMITTED, by=by, subject=str(by), bid=bid, now=now)
-        notify(
-            _operators(),
-            "review.submitted",
+
+
+def _review_submitted(bid: Bid, *, by: User, now: dt.datetime) -> None:
+    """The history notes the submission and the operators are told."""
+    challenge = bid.challenge
+    _log(challenge, EventAction.REVIEW_SUBMITTED, by=by, subject=str(by), bid=bid, now=now)
+    notify(
+        _operators(),
+        "review.submitted",
+        challenge,
+        _challenge_context(
             challenge,
-            _challenge_context(
-                challenge,
-                reviewer=str(by),
-                url=reverse("evaluation:operator_challenge", args=[challenge.pk]),
-            ),
-        )
-    return review
+            reviewer=str(by),
+            url=reverse("evaluation:operator_challenge", args=[challenge.pk]),
+        ),
+    )

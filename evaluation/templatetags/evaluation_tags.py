@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 
 from .. import rules, selectors
+from ..enums import MilestoneState
 
 register = template.Library()
 
@@ -44,11 +45,14 @@ def reviewer_todo(context: template.Context) -> list[Any]:
 
 
 @register.simple_tag(takes_context=True)
-def validation_todo(context: template.Context) -> dict[str, list]:
-    """Milestones the active organization must report on or decide (for the dashboard)."""
+def validation_todo(context: template.Context) -> dict[str, Any]:
+    """Milestones the active organization must report on or decide (for the dashboard).
+
+    "rejected" is the state a milestone to report again is in (templates compare with it).
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
     organization = getattr(request, "organization", None) or None
     if user is None or not user.is_authenticated:
-        return {"to_report": [], "to_decide": []}
-    return selectors.validation_todo(user, organization)
+        return {"to_report": [], "to_decide": [], "rejected": MilestoneState.REJECTED}
+    return {**selectors.validation_todo(user, organization), "rejected": MilestoneState.REJECTED}

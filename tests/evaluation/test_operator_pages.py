@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from challenges.enums import ChallengeState
 from evaluation import selectors, services
 from evaluation.models import Criterion
 
@@ -215,3 +216,69 @@ def test_operator_list_pages_run_a_fixed_number_of_queries(
     assert _count(c, index) == before[index]
     assert _count(c, page) == before[page]
     assert more.challenge.title in c.get(index).content.decode()
+
+
+def test_operator_index_shows_the_next_step_of_each_state(
+    client_for, operator, reviewer_a, reviewer_b
+):
+    """Each group's "next step" follows the challenge's state (compared with the enum)."""
+    unset = build_scenario(operator=operator)
+    waiting = build_scenario(operator=operator)
+    services.panel_create(challenge=waiting.challenge, by=operator)
+    assign(waiting, reviewer_a)
+    ranked = _scored_scenario(operator, [reviewer_a, reviewer_b])
+    lead = _scored_scenario(operator, [reviewer_a, reviewer_b])
+    services.decision_create(
+        challenge=lead.challenge, bid=lead.bids[0], rationale="Clearly the best bid.", by=operator
+    )
+    validating = _scored_scenario(operator, [reviewer_a, reviewer_b])
+    services.decision_create(
+        challenge=validating.challenge,
+        bid=validating.bids[0],
+        rationale="Clearly the best bid.",
+        by=operator,
+    )
+    services.validation_start(challenge=validating.challenge, by=operator)
+    body = client_for(operator).get(reverse("evaluation:operator_index")).content.decode()
+
+    def row(s) -> str:
+        start = body.index(reverse("evaluation:operator_challenge", args=[s.challenge.pk]))
+        return body[start : body.index("</tr>", start)]
+
+    assert "Set up the panel" in row(unset)
+    assert "Waiting for reviews" in row(waiting)
+    assert "Rank and select the lead" in row(ranked)
+    assert "Start the validation" in row(lead)
+    assert "milestones accepted" in row(validating)
+    lead.challenge.refresh_from_db()
+    assert lead.challenge.state == ChallengeState.LEAD_ASSIGNED
+    page = client_for(operator).get(
+        reverse("evaluation:operator_challenge", args=[lead.challenge.pk])
+    )
+    assert reverse("evaluation:validation", args=[lead.challenge.pk]) in page.content.decode()
+    page = client_for(operator).get(
+        reverse("evaluation:operator_challenge", args=[ranked.challenge.pk])
+    )
+    assert reverse("evaluation:validation", args=[ranked.challenge.pk]) not in page.content.decode()
+
+
+def test_invited_reviewers_are_withdrawn_and_active_ones_removed(
+    client_for, operator, reviewer_a, scenario
+):
+    seat = assign(scenario, reviewer_a)
+    invited = services.reviewer_invite(
+        challenge=scenario.challenge, email="not.yet@example.net", by=operator
+    )
+    body = (
+        client_for(operator)
+        .get(reverse("evaluation:operator_challenge", args=[scenario.challenge.pk]))
+        .content.decode()
+    )
+
+    def button(assignment) -> str:
+        url = reverse("evaluation:reviewer_remove", args=[scenario.challenge.pk, assignment.pk])
+        start = body.index(url)
+        return body[start : body.index("</a>", start)]
+
+    assert "Withdraw" in button(invited)
+    assert "Remove" in button(seat)

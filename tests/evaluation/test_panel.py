@@ -18,7 +18,7 @@ from evaluation.enums import AssignmentStatus
 from evaluation.models import Criterion, EvaluationEvent, Panel, ReviewerAssignment
 from tests.factories import ReviewerFactory, UserFactory, add_member
 
-from .conftest import assign, build_scenario
+from .conftest import assign, build_scenario, review
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,8 @@ def test_invitation_accepted_on_the_landing_page(client_for, operator, scenario)
     assert response.request["PATH_INFO"] == "/review/"
     seat.refresh_from_db()
     assert seat.reviewer == invitee and seat.status == AssignmentStatus.ACTIVE
+    assert "You have accepted this invitation" in client_for(invitee).get(link).content.decode()
+    assert "already been answered" in c.get(link).content.decode()
     assert client_for(invitee).get("/nonsense-token-check/").status_code == 404
     assert (
         client_for(invitee).get(reverse("evaluation:invitation", args=["nope"])).status_code == 404
@@ -226,8 +228,6 @@ def test_nomination_is_for_owners_and_managers_of_the_demand_entity_only(
 
 
 def test_panel_cannot_change_after_the_decision(operator, reviewer_a, scenario):
-    from .conftest import review
-
     seat = assign(scenario, reviewer_a)
     review(seat, scenario.bids[0], 7)
     services.decision_create(

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from challenges.models import Attachment
 from entities.enums import MembershipRole
 from entities.files import inspect_upload
 from evaluation import services
-from evaluation.models import ConflictDeclaration, Review, ReviewerAssignment, Score
+from evaluation.enums import EventAction
+from evaluation.models import (
+    ConflictDeclaration,
+    EvaluationEvent,
+    Review,
+    ReviewerAssignment,
+    Score,
+)
 from tests.factories import PDF_BYTES, OrganizationFactory, ReviewerFactory, UserFactory, add_member
 
-from .conftest import assign, full_scores, review
+from .conftest import assign, build_scenario, full_scores, review
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +84,6 @@ def test_reviewer_signs_in_through_the_portal_and_lands_on_the_panel(client, rev
 def test_reviewer_lists_only_their_own_assignments(
     client_for, operator, reviewer_a, reviewer_b, scenario
 ):
-    from .conftest import build_scenario
-
     other = build_scenario(operator=operator)
     services.panel_create(challenge=other.challenge, by=operator)
     services.reviewer_assign(challenge=other.challenge, reviewer=reviewer_b, by=operator)
@@ -95,8 +102,6 @@ def test_reviewer_lists_only_their_own_assignments(
 def test_reviewer_cannot_open_or_guess_an_unassigned_bid(
     client_for, operator, reviewer_a, scenario
 ):
-    from .conftest import build_scenario
-
     other = build_scenario(operator=operator)
     services.panel_create(challenge=other.challenge, by=operator)
     assign(scenario, reviewer_a)
@@ -224,7 +229,63 @@ def test_automatic_conflict_does_not_touch_reviewers_outside_the_competition(sce
     assert not ConflictDeclaration.objects.filter(assignment__reviewer=reviewer).exists()
 
 
-def test_membership_gained_after_assignment_is_caught_when_the_bid_is_opened(
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
+    ]
+
+
+@pytest.mark.parametrize("declared_first", [False, True])
+def test_get_by_a_newly_conflicted_reviewer_writes_nothing_and_shows_nothing(
+    client_for, reviewer_a, scenario, declared_first
+):
+    seat = assign(scenario, reviewer_a)
+    bid = scenario.bids[1]
+    if declared_first:
+        review(seat, bid, 5, submit=False)  # "no conflict" and a draft, then a membership
+    add_member(bid.applicant, reviewer_a, MembershipRole.EDITOR)
+    declarations = list(ConflictDeclaration.objects.values())
+    events = EvaluationEvent.objects.count()
+    reviews = list(Review.objects.values_list("pk", flat=True))
+    may_review = reviewer_a.has_perm("challenges.review_bid", bid)
+    assert may_review is declared_first
+    c = client_for(reviewer_a)
+    with CaptureQueriesContext(connection) as ctx:
+        body = c.get(bid_url(bid)).content.decode()
+    assert _writes(ctx.captured_queries) == []
+    assert list(ConflictDeclaration.objects.values()) == declarations
+    assert EvaluationEvent.objects.count() == events
+    assert list(Review.objects.values_list("pk", flat=True)) == reviews
+    assert (
+        ReviewerAssignment.objects.get(pk=seat.pk).reviewer.has_perm("challenges.review_bid", bid)
+        is may_review
+    )
+    assert "You have a conflict of interest with this bid" in body
+    assert "member of an organization taking part in this bid" in body
+    assert bid.technical_approach not in body
+    assert bid.lead_cv not in body
+    assert 'name="action" value="declare"' not in body
+
+    # The next POST (whatever it asks) records the conflict, and nothing else.
+    response = c.post(bid_url(bid), {"action": "save", **_form(bid, 9)}, follow=True)
+    assert "Your conflict of interest is recorded" in response.content.decode()
+    declaration = ConflictDeclaration.objects.get(assignment=seat, bid=bid)
+    assert declaration.has_conflict and declaration.automatic
+    assert bid.applicant.legal_name in declaration.explanation
+    assert not Review.objects.filter(bid=bid).exists()
+    assert EvaluationEvent.objects.filter(
+        action=EventAction.CONFLICT_AUTOMATIC, bid=bid, subject=str(reviewer_a)
+    ).exists()
+    fresh = ReviewerAssignment.objects.get(pk=seat.pk).reviewer
+    assert not fresh.has_perm("challenges.review_bid", bid)
+    body = c.get(bid_url(bid)).content.decode()
+    assert "recorded a conflict of interest automatically" in body
+    assert bid.technical_approach not in body
+
+
+def test_membership_gained_after_assignment_is_refused_by_the_declaration(
     client_for, reviewer_a, scenario
 ):
     seat = assign(scenario, reviewer_a)
@@ -232,9 +293,10 @@ def test_membership_gained_after_assignment_is_caught_when_the_bid_is_opened(
     add_member(bid.applicant, reviewer_a, MembershipRole.EDITOR)
     with pytest.raises(Exception, match="member of an organization"):
         services.conflict_declare(assignment=seat, bid=bid, has_conflict=False, by=reviewer_a)
-    body = client_for(reviewer_a).get(bid_url(bid)).content.decode()
-    assert "automatically" in body
-    assert bid.technical_approach not in body
+    c = client_for(reviewer_a)
+    c.post(bid_url(bid), {"action": "declare", "coi-has_conflict": "no"})
+    declaration = ConflictDeclaration.objects.get(assignment=seat, bid=bid)
+    assert declaration.has_conflict and declaration.automatic
 
 
 def test_late_conflict_discards_the_draft(client_for, reviewer_a, scenario):
@@ -420,16 +482,11 @@ def test_a_stranger_reviewer_cannot_download_the_attachment(
 def test_list_pages_run_a_fixed_number_of_queries(
     client_for, django_assert_max_num_queries, operator, reviewer_a, scenario
 ):
-    from .conftest import build_scenario
-
     seat = assign(scenario, reviewer_a)
     review(seat, scenario.bids[0], 5)
     c = client_for(reviewer_a)
     counts = {}
     for url in ("/review/", LIST_URL, SEATS_URL):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             assert c.get(url).status_code == 200
         counts[url] = len(ctx.captured_queries)
@@ -441,3 +498,39 @@ def test_list_pages_run_a_fixed_number_of_queries(
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             assert c.get(url).status_code == 200
+
+
+# --------------------------------------------------------------------------- status labels
+def test_the_lists_show_the_reviewers_progress_and_next_step(
+    client_for, reviewer_a, reviewer_b, scenario
+):
+    seat = assign(scenario, reviewer_a)
+    first, second = scenario.bids
+    c = client_for(reviewer_a)
+
+    def cell(body: str, bid) -> str:
+        """The index row of one bid (its label, status and next step)."""
+        start = body.index(f'href="{bid_url(bid)}"')
+        return body[start : body.index("</tr>", start)]
+
+    body = c.get("/review/").content.decode()
+    assert "review-status-todo" in cell(body, first)
+    assert "Declare conflict of interest" in cell(body, first) and "Declare →" in cell(body, first)
+    review(seat, first, 5, submit=False)
+    c.post(
+        bid_url(second),
+        {"action": "declare", "coi-has_conflict": "yes", "coi-explanation": "Former employer"},
+    )
+    body = c.get("/review/").content.decode()
+    assert "Draft saved" in cell(body, first) and "Score →" in cell(body, first)
+    assert "Conflict declared" in cell(body, second) and "Open →" in cell(body, second)
+    assert "review-status-conflict" in cell(body, second)
+    review(seat, first, 6)
+    for url in ("/review/", seat_url(seat), LIST_URL):
+        body = c.get(url).content.decode()
+        assert "review-status-done" in body and "Submitted" in body
+    other = client_for(reviewer_b)
+    assign(scenario, reviewer_b)
+    other.post(bid_url(first), {"action": "declare", "coi-has_conflict": "no"})
+    body = other.get("/review/").content.decode()
+    assert "To score" in cell(body, first) and "Score →" in cell(body, first)

@@ -1,13 +1,18 @@
-"""Odd input never produces a server error."""
+"""Odd input never produces a server error, and reading a page never writes."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation.models import Decision, Review
+from entities.enums import MembershipRole
+from evaluation import services
+from evaluation.models import Decision, MilestoneValidation, Review
+from tests.factories import add_member
 
-from .conftest import assign
+from .conftest import assign, review
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +64,68 @@ def test_garbage_posts_on_operator_pages(client_for, operator, scenario):
     ):
         assert c.post(url, data).status_code < 500, (url, data)
     assert not Decision.objects.exists()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _get_writes_nothing(client, url: str) -> None:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code < 400, url
+    written = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
+    assert written == [], url
+
+
+def test_no_evaluation_page_writes_on_get(client_for, operator, reviewer_a, reviewer_b, scenario):
+    seat = assign(scenario, reviewer_a)
+    assign(scenario, reviewer_b)
+    first, second = scenario.bids
+    review(seat, first, 7)
+    # reviewer_b now belongs to a competitor: a conflict that is not recorded yet.
+    add_member(second.applicant, reviewer_b, MembershipRole.VIEWER)
+    invited = services.reviewer_invite(
+        challenge=scenario.challenge, email="someone.new@example.net", by=operator
+    )
+    pk = scenario.challenge.pk
+    reviewer_pages = [
+        "/review/",
+        "/review/evaluation/bidtoreview/",
+        "/review/evaluation/reviewerassignment/",
+        reverse("review:evaluation_reviewerassignment_change", args=[seat.pk]),
+        reverse("review:evaluation_bidtoreview_change", args=[first.pk]),
+        reverse("review:evaluation_bidtoreview_change", args=[second.pk]),
+    ]
+    for user in (reviewer_a, reviewer_b):
+        c = client_for(user)
+        for url in reviewer_pages:
+            _get_writes_nothing(c, url)
+    op = client_for(operator)
+    for url in (
+        reverse("evaluation:operator_index"),
+        reverse("evaluation:operator_challenge", args=[pk]),
+        reverse("evaluation:rubric", args=[pk]),
+        reverse("evaluation:decide", args=[pk]),
+        reverse("evaluation:ranking_export", args=[pk, "csv"]),
+        reverse("evaluation:reviewer_remove", args=[pk, seat.pk]),
+        reverse("evaluation:invitation", args=[invited.token]),
+    ):
+        _get_writes_nothing(op, url)
+    _get_writes_nothing(
+        client_for(scenario.demand_owner), reverse("evaluation:nominate", args=[pk])
+    )
+    services.decision_create(
+        challenge=scenario.challenge, bid=first, rationale="Clearly the best bid.", by=operator
+    )
+    _get_writes_nothing(op, reverse("evaluation:validation_start", args=[pk]))
+    services.validation_start(challenge=scenario.challenge, by=operator)
+    item = MilestoneValidation.objects.filter(challenge=scenario.challenge).first()
+    lead = client_for(scenario.applicants[0])
+    for url in (
+        reverse("evaluation:validation", args=[pk]),
+        reverse("evaluation:milestone_report", args=[item.pk]),
+        reverse("dashboard"),
+    ):
+        _get_writes_nothing(lead, url)
+    _get_writes_nothing(op, reverse("evaluation:sign_off", args=[pk]))

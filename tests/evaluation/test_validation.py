@@ -247,3 +247,21 @@ def test_validation_todo_on_the_dashboards(client_for, operator, decided):
     services.milestone_report(validation=item, text="Delivered.", by=lead_editor(s))
     demand_page = client_for(s.demand_owner).get(reverse("dashboard")).content.decode()
     assert reverse("evaluation:milestone_decide", args=[item.pk]) in demand_page
+
+
+def test_a_rejected_milestone_asks_the_lead_to_report_again(client_for, operator, decided):
+    s = decided
+    services.validation_start(challenge=s.challenge, by=operator)
+    item = MilestoneValidation.objects.filter(challenge=s.challenge).first()
+    lead = client_for(lead_editor(s))
+    page = reverse("evaluation:validation", args=[s.challenge.pk])
+    assert "Report progress" in lead.get(page).content.decode()
+    assert "report your progress" in lead.get(reverse("dashboard")).content.decode()
+    services.milestone_report(validation=item, text="Delivered.", by=lead_editor(s))
+    services.milestone_decide(
+        validation=item, accept=False, comment="Recall is below target.", by=s.demand_owner
+    )
+    item.refresh_from_db()
+    assert item.state == MilestoneState.REJECTED
+    assert "Report again" in lead.get(page).content.decode()
+    assert "rejected: report again" in lead.get(reverse("dashboard")).content.decode()

@@ -1,0 +1,34 @@
+"""Challenges posted by ASEAN institutions and the bids of Guangxi teams to lead them."""
+
+from ._history import TransitionLog
+from .attachment import Attachment
+
+# `_partner_token` is named by migration 0001 (the default of BidPartner.token).
+from .bid import (
+    Bid,
+    BidBudgetLine,
+    BidModePlan,
+    BidPartner,
+    BidTeamMember,
+    BidTransition,
+    Milestone,
+    _partner_token,
+)
+from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+
+__all__ = [
+    "_partner_token",
+    "Attachment",
+    "Bid",
+    "BidBudgetLine",
+    "BidModePlan",
+    "BidPartner",
+    "BidTeamMember",
+    "BidTransition",
+    "Challenge",
+    "ChallengeKPI",
+    "ChallengeTransition",
+    "DeadlineReminder",
+    "Milestone",
+    "TransitionLog",
+]

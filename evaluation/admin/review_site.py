@@ -1,0 +1,81 @@
+"""The review panel at /review/: its own AdminSite, for reviewers (and operators) only."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+
+from challenges.enums import ChallengeState
+
+from .. import rules, selectors
+from ..models import BidToReview, ReviewerAssignment
+from ._common import BidRow
+from .assignments import MyPanelAdmin
+from .bids import BidToReviewAdmin
+
+
+class ReviewSite(admin.AdminSite):
+    """Admits active reviewers and operators; each sees only their own assignments."""
+
+    site_header = gettext_lazy("Review panel · ASEAN–Guangxi AI Challenges")
+    site_title = gettext_lazy("Review panel")
+    index_title = gettext_lazy("Your review assignments")
+    index_template = "review/index.html"
+    enable_nav_sidebar = False
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return rules.can_use_review_site(request.user)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Sign-in happens on the portal's own page (rate limits, two-factor, demo guard)."""
+        request.current_app = self.name
+        target = request.GET.get("next", "")
+        if not target.startswith(f"/{self.name}/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse(f"{self.name}:index")
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(target)
+            return TemplateResponse(
+                request, "review/no_access.html", {**self.each_context(request)}, status=403
+            )
+        return redirect(f"{reverse('account_login')}?next={quote(target)}")
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Passwords (and two-factor) are managed on the portal's account pages."""
+        return redirect("account_change_password")
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        request.current_app = self.name
+        assignments = sorted(
+            selectors.reviewer_assignments(request.user).order_by("-assigned_at", "pk"),
+            # Challenges still under evaluation first: that is where work is waiting.
+            key=lambda a: a.panel.challenge.state != ChallengeState.EVALUATION,
+        )
+        rows_by_challenge: dict[int, list[BidRow]] = {}
+        for bid in selectors.reviewer_bids(request.user).order_by("submitted_at", "pk"):
+            rows_by_challenge.setdefault(bid.challenge_id, []).append(BidRow.of(bid))
+        for assignment in assignments:
+            assignment.bid_rows = rows_by_challenge.get(assignment.panel.challenge_id, [])
+        context = {
+            **self.each_context(request),
+            "title": self.index_title,
+            "assignments": assignments,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.index_template, context)
+
+
+review_site = ReviewSite(name="review")
+review_site.register(ReviewerAssignment, MyPanelAdmin)
+review_site.register(BidToReview, BidToReviewAdmin)
