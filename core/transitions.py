@@ -392,45 +392,47 @@ class Machine:
                 .filter(pk__in=pks)
                 .order_by("pk")
             )
+            changes = []
             for row_ in locked:
                 self._check(row_, transition, by)
-            changes = [
-                Change(
-                    machine=self,
-                    obj=row_,
-                    transition=transition,
-                    from_state=self.state_of(row_),
-                    by=by,
-                    now=now,
-                    reason=(reason or "").strip(),
+                changes.append(
+                    Change(
+                        machine=self,
+                        obj=row_,
+                        transition=transition,
+                        from_state=self.state_of(row_),
+                        by=by,
+                        now=now,
+                        reason=(reason or "").strip(),
+                    )
                 )
-                for row_ in locked
-            ]
-            fields = [self.state_field] + ([self.changed_at_field] if self.changed_at_field else [])
-            for change in changes:
-                row_ = change.obj
-                setattr(row_, self.state_field, transition.target)
-                if self.changed_at_field:
-                    setattr(row_, self.changed_at_field, now)
-                row_._change_reason = f"{action}: {change.from_state} → {transition.target}"
-                row_._history_user = by
-                row_._history_date = now
-            if getattr(self.model, "history", None) is not None:
-                # One UPDATE and one INSERT of historical rows (django-simple-history).
-                bulk_update_with_history(locked, self.model, fields, batch_size=500)
-            else:
-                self.model._default_manager.bulk_update(locked, fields, batch_size=500)
-            self._bulk_history(changes)
+            self._bulk_write(changes, now=now, by=by)
             for observer in (*OBSERVERS, *self.audit):
                 observer(changes)
             for effect in transition.effects:
                 for change in changes:
                     effect(change)
-            if fan_out is not None:
-                fan_out(changes)
-            else:
-                self._emit(changes)
+            (fan_out or self._emit)(changes)
         return locked
+
+    def _bulk_write(self, changes: list[Change], *, now: dt.datetime, by: Any) -> None:
+        """One UPDATE of the states, one INSERT of historical rows, one INSERT of history lines."""
+        fields = [self.state_field] + ([self.changed_at_field] if self.changed_at_field else [])
+        rows = [change.obj for change in changes]
+        for change in changes:
+            row_ = change.obj
+            setattr(row_, self.state_field, change.to_state)
+            if self.changed_at_field:
+                setattr(row_, self.changed_at_field, now)
+            row_._change_reason = f"{change.action}: {change.from_state} → {change.to_state}"
+            row_._history_user = by
+            row_._history_date = now
+        if getattr(self.model, "history", None) is not None:
+            # django-simple-history writes the historical rows in bulk.
+            bulk_update_with_history(rows, self.model, fields, batch_size=500)
+        else:
+            self.model._default_manager.bulk_update(rows, fields, batch_size=500)
+        self._bulk_history(changes)
 
     def _bulk_history(self, changes: list[Change]) -> None:
         entries = [entry for entry in (self.history(c) for c in changes) if entry is not None]
