@@ -80,7 +80,7 @@ def organization_create(*, user: User, **fields: Any) -> Organization:
     group.name = f"organization:{organization.pk}"
     group.save(update_fields=["name"])
     assign_perm("entities.view_organization", group, organization)
-    _membership_add(organization=organization, user=user, role=MembershipRole.OWNER)
+    membership_add(organization=organization, user=user, role=MembershipRole.OWNER)
     return organization
 
 
@@ -138,7 +138,8 @@ def organization_request_verification(*, organization: Organization, user: User)
 
 
 # --------------------------------------------------------------------------- memberships
-def _membership_add(*, organization: Organization, user: User, role: str) -> Membership:
+def membership_add(*, organization: Organization, user: User, role: str) -> Membership:
+    """Make `user` a member with `role` (what an accepted invitation or a registration does)."""
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()
     membership.save()
@@ -256,7 +257,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         )
     if Membership.objects.filter(organization=invitation.organization, user=user).exists():
         raise ValidationError(_("You are already a member of this organization."))
-    membership = _membership_add(
+    membership = membership_add(
         organization=invitation.organization, user=user, role=invitation.role
     )
     invitation.status = InvitationStatus.ACCEPTED

@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Demo accounts exist only in the embedded default (DEBUG on); see portal/demo.py.
+# Demo accounts exist only in the embedded default (DEBUG on); see portal/demo/.
 DEMO_ENABLED = DEBUG and env.bool("DEMO_ENABLED", default=True)
 
 INSTALLED_APPS = [

@@ -1,4 +1,9 @@
-"""factory_boy factories shared by the whole suite."""
+"""factory_boy factories shared by the whole suite.
+
+Single rows come from factory_boy; anything built through the services (a
+membership, a declared capability, …) comes from `portal.demo.builders`, the
+builders the demo data uses too, re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +11,35 @@ import datetime as dt
 
 import factory
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from guardian.shortcuts import assign_perm
-from stdnum.cn import uscc
-from stdnum.vn import mst
 
-from entities.enums import (
-    DEMAND_CAPABILITIES,
-    LEAD_CAPABILITIES,
-    InstitutionType,
-    MembershipRole,
-    VerificationStatus,
-)
-from entities.models import (
-    CapabilityDeclaration,
-    CapabilityEvidence,
-    Membership,
-    Organization,
-    User,
-)
+from entities.enums import InstitutionType, MembershipRole, VerificationStatus
+from entities.models import CapabilityDeclaration, Organization, User
+from portal.demo import builders
+from portal.demo.builders import PDF_BYTES, add_member, make_uscc, make_vn_mst, verified_email
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+__all__ = [
+    "PDF_BYTES",
+    "PNG_BYTES",
+    "CriterionFactory",
+    "GroupFactory",
+    "InvitationFactory",
+    "OrganizationFactory",
+    "ReviewerAssignmentFactory",
+    "ReviewerFactory",
+    "UserFactory",
+    "add_member",
+    "declare_capability",
+    "make_uscc",
+    "make_vn_mst",
+    "organization_form_data",
+    "verified_email",
+]
+
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
 )
-
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def make_uscc(n: int, *, region: str = "450100", category: str = "91") -> str:
-    """A well-formed USCC with a correct check character."""
-    body = f"{category}{region}MA5K{n:05d}"
-    return body + uscc.calc_check_digit(body)
-
-
-def make_vn_mst(n: int) -> str:
-    """A valid 10-digit Vietnamese enterprise code (some bases have no valid check digit)."""
-    k = n * 11 + 1
-    while True:
-        base = f"01{k:07d}"
-        check = mst.calc_check_digit(base)
-        if len(check) == 1:
-            return base + check
-        k += 1
-
-
-def verified_email(user: User) -> None:
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -125,37 +107,23 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
         """capabilities=True declares every capability of its side with one evidence file."""
         if not create or not extracted:
             return
-        keys = (
-            extracted
-            if isinstance(extracted, list | tuple)
-            else (LEAD_CAPABILITIES if self.country == "CN" else DEMAND_CAPABILITIES)
-        )
-        for key in keys:
-            declare_capability(self, key)
+        keys = extracted if isinstance(extracted, list | tuple) else None
+        by = UserFactory()
+        for key in keys or builders.side_capabilities(self):
+            declare_capability(self, key, by=by)
 
 
-def declare_capability(organization: Organization, key: str, *, evidence: bool = True):
-    declaration = CapabilityDeclaration.objects.create(
-        organization=organization, key=key, description=f"Our {key} in detail, with numbers."
+def declare_capability(
+    organization: Organization, key: str, *, evidence: bool = True, by: User | None = None
+) -> CapabilityDeclaration:
+    """One capability declared through the service (by a new user unless `by` is given)."""
+    return builders.declare_capability(
+        organization,
+        key,
+        by=by or UserFactory(),
+        description=f"Our {key} in detail, with numbers.",
+        evidence=evidence,
     )
-    if evidence:
-        ev = CapabilityEvidence(
-            declaration=declaration,
-            original_name="evidence.pdf",
-            content_type="application/pdf",
-            size=len(PDF_BYTES),
-            sha256="0" * 64,
-        )
-        ev.file.save("evidence.pdf", ContentFile(PDF_BYTES), save=True)
-    return declaration
-
-
-def add_member(organization: Organization, user: User, role: str = MembershipRole.EDITOR):
-    membership = Membership.objects.create(organization=organization, user=user, role=role)
-    user.groups.add(organization.members_group)
-    for attr in ("_perm_cache", "_group_perm_cache", "_membership_cache"):
-        user.__dict__.pop(attr, None)
-    return membership
 
 
 def organization_form_data(**overrides) -> dict:

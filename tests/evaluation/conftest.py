@@ -1,4 +1,7 @@
-"""A challenge taken through the real lifecycle into evaluation, with its panel and helpers."""
+"""A challenge taken through the real lifecycle into evaluation, with its panel and helpers.
+
+Built with `portal.demo.builders` (through the services and the lifecycle), as the demo is.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
-from challenges import lifecycle
 from challenges.models import Bid, Challenge
 from entities.enums import MembershipRole
 from entities.models import Organization, User
 from evaluation import services
 from evaluation.models import ReviewerAssignment
-from tests.challenges.factories import (
-    accepted_partner,
-    draft_bid,
-    listed_challenge,
-    submitted_bid,
-)
+from portal.demo import builders
+from tests.challenges.factories import draft_bid, listed_challenge, submitted_bid
 from tests.factories import OrganizationFactory, ReviewerFactory, UserFactory, add_member
 
 
@@ -56,6 +54,17 @@ _WORDS = [
 ]
 
 
+def _partner(series: int) -> Organization:
+    """An ASEAN research centre with a manager, who answers partner invitations."""
+    organization = OrganizationFactory(
+        asean=True, legal_name=f"Partner Borneo{series} Research Centre"
+    )
+    add_member(
+        organization, UserFactory(full_name=f"Partner Manager{series}"), MembershipRole.MANAGER
+    )
+    return organization
+
+
 def build_scenario(*, operator: User, blind: bool = False, bids: int = 2) -> Scenario:
     series = next(_SERIES)
     challenge = listed_challenge(blind_review=blind)
@@ -75,18 +84,14 @@ def build_scenario(*, operator: User, blind: bool = False, bids: int = 2) -> Sce
         if index == 0:
             # Partners are invited while the bid is a draft; submission needs them accepted.
             bid = draft_bid(challenge, applicant, by=user)
-            partner_org = OrganizationFactory(
-                asean=True, legal_name=f"Partner Borneo{series} Research Centre"
-            )
-            accepted_partner(bid, partner_org)
-            bid = lifecycle.transition_bid(bid, "submit", by=user)
+            partner_org = _partner(series)
+            builders.partner_accepted(bid=bid, organization=partner_org, by=user)
+            bid = builders.bid_submitted(bid, by=user)
         else:
             bid = submitted_bid(challenge, applicant)
         made.append(bid)
-    Challenge.objects.filter(pk=challenge.pk).update(
-        deadline=timezone.now() - dt.timedelta(hours=1)
-    )
-    challenge = lifecycle.transition_challenge(challenge, "close", by=None)
+    ended = timezone.now() - dt.timedelta(hours=1)
+    challenge = builders.challenge_close_bidding(challenge, ended=ended)
     for bid in made:
         bid.refresh_from_db()
     return Scenario(
@@ -102,14 +107,14 @@ def build_scenario(*, operator: User, blind: bool = False, bids: int = 2) -> Sce
 @pytest.fixture
 def scenario(operator) -> Scenario:
     s = build_scenario(operator=operator)
-    services.panel_create(challenge=s.challenge, by=operator)
+    builders.panel_seated(s.challenge, [], by=operator)
     return s
 
 
 @pytest.fixture
 def blind_scenario(operator) -> Scenario:
     s = build_scenario(operator=operator, blind=True)
-    services.panel_create(challenge=s.challenge, by=operator)
+    builders.panel_seated(s.challenge, [], by=operator)
     return s
 
 
@@ -121,10 +126,7 @@ def assign(scenario: Scenario, reviewer: User | None = None) -> ReviewerAssignme
 
 
 def full_scores(challenge: Challenge, values: list[int] | int, comment: str = "") -> dict:
-    criteria = list(challenge.criteria.order_by("order", "pk"))
-    if isinstance(values, int):
-        values = [values] * len(criteria)
-    return {c.pk: (v, comment) for c, v in zip(criteria, values, strict=True)}
+    return builders.scores_for(challenge, values, comment)
 
 
 def review(
@@ -137,18 +139,8 @@ def review(
     overall: str = "",
 ):
     """Declare no conflict (if not yet), then save or submit scores."""
-    from evaluation.models import ConflictDeclaration
-
-    reviewer = assignment.reviewer
-    if not ConflictDeclaration.objects.filter(assignment=assignment, bid=bid).exists():
-        services.conflict_declare(assignment=assignment, bid=bid, has_conflict=False, by=reviewer)
-    return services.review_save(
-        assignment=assignment,
-        bid=bid,
-        scores=full_scores(bid.challenge, values, comment),
-        overall_comment=overall,
-        by=reviewer,
-        submit=submit,
+    return builders.review_scored(
+        assignment, bid, values, comments=comment, overall=overall, submit=submit
     )
 
 

@@ -1,4 +1,6 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
@@ -7,9 +9,6 @@ class Command(BaseCommand):
     help = "Load demo organizations, accounts and challenges (embedded default only; idempotent)."
 
     def handle(self, *args, **options):
-        from django.core.exceptions import ImproperlyConfigured
-        from django.test.utils import override_settings
-
         try:
             # Keep the console readable: demo e-mails go to memory, not to stdout.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
