@@ -13,12 +13,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# pg_dump/pg_restore for `manage.py backup|restore` (15, the server's major version).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only, pinned by the lock file (the dev lock adds test tools).
 # The lock names the build machine's local package mirrors; inside the image PyPI is used.
 COPY requirements.lock ./
 RUN grep -v '^--extra-index-url file:' requirements.lock > /tmp/requirements.txt \
     && pip install --no-deps -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
+
+ARG PORTAL_GIT_COMMIT=""
+ENV PORTAL_GIT_COMMIT=${PORTAL_GIT_COMMIT}
 
 COPY . .
 
@@ -31,11 +39,11 @@ RUN DEBUG=false \
 # An unprivileged user; it owns only what it must write: uploaded files and var/.
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal \
-    && mkdir -p /data/media /app/var \
+    && mkdir -p /data/media /data/backups /app/var \
     && chown -R portal:portal /data /app/var
 USER portal
 
-VOLUME ["/data/media"]
+VOLUME ["/data/media", "/data/backups"]
 EXPOSE 8000
 
 CMD ["sh", "-c", "exec gunicorn portal.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --timeout ${GUNICORN_TIMEOUT:-60} --access-logfile - --error-logfile -"]

@@ -7,7 +7,7 @@ PORT ?= 8000
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 
-.PHONY: run test lint format install messages lock clean demo
+.PHONY: run test lint format install messages lock clean demo backup restore
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,6 +46,13 @@ messages: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile -q --strip-extras --output-file=requirements.lock pyproject.toml
 	$(BIN)/pip-compile -q --strip-extras --extra=dev --output-file=requirements-dev.lock pyproject.toml
+
+# Backups of DATABASE_URL and MEDIA_ROOT (the embedded default when unset): README "Backups".
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(BACKUP_ARGS)
+
+restore: $(STAMP)
+	$(BIN)/python manage.py restore $(or $(BACKUP),latest) $(RESTORE_ARGS)
 
 clean:
 	rm -rf var/db.sqlite3 var/media staticfiles test-artifacts .pytest_cache
