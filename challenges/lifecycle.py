@@ -167,6 +167,25 @@ def bid_context(change: Change) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- history
+def history_line(log: type, owner: str):
+    """The history line a change writes: who, when, from, to, why, the eligibility record."""
+
+    def line(change: Change):
+        return log(
+            **{owner: change.obj},
+            action=change.action,
+            from_state=change.from_state,
+            to_state=change.to_state,
+            actor=change.by,
+            at=change.now,
+            reason=change.reason,
+            eligibility_record=change.data.get("eligibility_record"),
+        )
+
+    return line
+
+
 # --------------------------------------------------------------------------- challenge guards
 def _guard_challenge_submit(change: Change) -> None:
     challenge = change.obj
@@ -226,16 +245,7 @@ CHALLENGE = Machine(
         .select_related("organization")
         .get(pk=challenge.pk)
     ),
-    history=lambda change: ChallengeTransition(
-        challenge=change.obj,
-        action=change.action,
-        from_state=change.from_state,
-        to_state=change.to_state,
-        actor=change.by,
-        at=change.now,
-        reason=change.reason,
-        eligibility_record=change.data.get("eligibility_record"),
-    ),
+    history=history_line(ChallengeTransition, "challenge"),
     transitions=[
         row(
             "submit",
@@ -382,16 +392,7 @@ BID = Machine(
     context=bid_context,
     lock=_lock_bid,
     integrity_error=_bid_integrity_error,
-    history=lambda change: BidTransition(
-        bid=change.obj,
-        action=change.action,
-        from_state=change.from_state,
-        to_state=change.to_state,
-        actor=change.by,
-        at=change.now,
-        reason=change.reason,
-        eligibility_record=change.data.get("eligibility_record"),
-    ),
+    history=history_line(BidTransition, "bid"),
     transitions=[
         row(
             "submit",
