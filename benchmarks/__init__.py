@@ -1,0 +1,1 @@
+"""Programme-scale benchmarks of the portal (see benchmarks/README.md)."""
