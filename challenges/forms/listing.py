@@ -20,7 +20,8 @@ FEED_PARAMS = ("q", "country", "sector", "mode", "status", "deadline_before")
 ALERT_PARAMS = ("q", "country", "sector", "mode")
 
 
-def _asean_country_choices():
+def asean_country_choices() -> list[tuple[str, str]]:
+    """The ASEAN member states of the current rules, by name in the active language."""
     return sorted(
         ((code, str(countries.name(code))) for code in CURRENT_RULESET.asean_members),
         key=lambda c: c[1],
@@ -33,7 +34,7 @@ class ChallengeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="noop")
     country = django_filters.MultipleChoiceFilter(
         label=_("Country"),
-        choices=_asean_country_choices,
+        choices=asean_country_choices,
         method="noop",
         widget=forms.CheckboxSelectMultiple,
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import CooperationMode, Sector
-from .listing import _asean_country_choices
+from .listing import asean_country_choices
 
 
 class SavedSearchRenameForm(forms.Form):
@@ -26,7 +26,7 @@ class SavedSearchForm(SavedSearchRenameForm):
     country = forms.MultipleChoiceField(
         label=_("Country"),
         required=False,
-        choices=_asean_country_choices,
+        choices=asean_country_choices,
         widget=forms.MultipleHiddenInput,
     )
     sector = forms.ChoiceField(

@@ -305,6 +305,9 @@ VALIDATION_EVENTS = (
     EventAction.MILESTONE_REJECTED,
     EventAction.VALIDATED,
     EventAction.VALIDATION_FAILED,
+    EventAction.KPI_REPORTED,
+    EventAction.KPI_CONFIRMED,
+    EventAction.KPI_RETURNED,
 )
 
 
