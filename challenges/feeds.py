@@ -28,7 +28,6 @@ class NewChallengesFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest) -> ChallengeFilter:
-        self.request = request
         return ChallengeFilter(request.GET or None, queryset=Challenge.objects.none())
 
     def _filter_labels(self, filterset: ChallengeFilter) -> list[str]:
@@ -72,11 +71,6 @@ class NewChallengesFeed(Feed):
 
     def item_link(self, item: Challenge) -> str:
         return item.get_absolute_url()
-
-    def item_guid(self, item: Challenge) -> str:
-        return self.request.build_absolute_uri(item.get_absolute_url())
-
-    item_guid_is_permalink = True
 
     def item_pubdate(self, item: Challenge):
         return item.published_at

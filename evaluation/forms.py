@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from challenges.enums import Sector
 from challenges.forms.listing import asean_country_choices
@@ -432,8 +433,8 @@ class KPIConfirmForm(forms.Form):
                 label=gettext("Your answer: %(metric)s") % {"metric": item.kpi.metric},
                 choices=[
                     ("", _("Decide later")),
-                    (self.CONFIRM, _("Confirm")),
-                    (self.RETURN, _("Send back")),
+                    (self.CONFIRM, pgettext_lazy("an achieved KPI value", "Confirm")),
+                    (self.RETURN, pgettext_lazy("an achieved KPI value to the lead", "Send back")),
                 ],
                 required=False,
                 widget=forms.RadioSelect,

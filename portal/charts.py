@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WIDTH = 640
 ROW = 30
@@ -44,11 +45,10 @@ def _frame(chart_id: str, title: str, desc: str, height: int, body: str) -> Safe
     )
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", cls: str = "") -> str:
-    css = f' class="{cls}"' if cls else ""
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 13) -> str:
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="13" '
-        f'fill="#1d2939"{css}>{escape(text)}</text>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+        f'fill="#1d2939">{escape(text)}</text>'
     )
 
 
@@ -90,14 +90,19 @@ def funnel_chart(
     for index, (label, value) in enumerate(steps):
         y = 10 + index * height
         width = max(4.0, span * value / top)
+        figure = f"{number(value)} · {percent(value, first)}"
+        if width >= 110:  # inside the bar, in white
+            value_text = (
+                f'<text x="{centre:.1f}" y="{y + 20}" text-anchor="middle" font-size="13" '
+                f'font-weight="700" fill="#ffffff">{escape(figure)}</text>'
+            )
+        else:  # beside a narrow bar, in ink
+            value_text = _text(centre + width / 2 + 6, y + 20, figure)
         rows.append(
             f"<g>{_text(LABEL_WIDTH - 30, y + 20, _short(label, 26), anchor='end')}"
             f'<rect x="{centre - width / 2:.1f}" y="{y}" width="{width:.1f}" height="{height - 8}" '
             f'rx="4" fill="{PALETTE["primary"]}" fill-opacity="{1 - index * 0.12:.2f}"></rect>'
-            f'<text x="{centre:.1f}" y="{y + 20}" text-anchor="middle" font-size="13" '
-            f'font-weight="700" fill="#ffffff" stroke="#1d2939" stroke-width="0.4" '
-            f'paint-order="stroke">{escape(number(value))} · {escape(percent(value, first))}'
-            f"</text></g>"
+            f"{value_text}</g>"
         )
     return _frame(chart_id, title, desc, 20 + max(len(steps), 1) * height, "".join(rows))
 
@@ -150,13 +155,18 @@ def timeline_chart(
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 10}" x2="{x:.1f}" y2="{height - 34}" stroke="#eaecf0"/>'
         )
-        parts.append(_text(x + 3, top - 14, formats.date_format(month, "YEAR_MONTH_FORMAT")))
+        label = formats.date_format(month, "YEAR_MONTH_FORMAT")
+        parts.append(_text(x + 3, top - 14, label, size=11))
     today = x_of(now)
     parts.append(
         f'<line x1="{today:.1f}" y1="{top - 10}" x2="{today:.1f}" y2="{height - 34}" '
         f'stroke="{PALETTE["warn"]}" stroke-dasharray="4 3"/>'
     )
-    parts.append(_text(today, height - 20, _("today"), anchor="middle"))
+    parts.append(
+        _text(
+            today, height - 20, pgettext("the present day on a timeline", "today"), anchor="middle"
+        )
+    )
     for index, point in enumerate(points):
         y = top + 12 + index * 24
         colour = PALETTE[kinds.get(point.kind, ("muted", ""))[0]]
@@ -170,7 +180,10 @@ def timeline_chart(
             _text((left + right) / 2, top + 16, _("Nothing in this period."), anchor="middle")
         )
     legend_x = 10
-    for colour, label in kinds.values():
+    shown = {point.kind for point in points} | {"deadline", "decision"}
+    for kind, (colour, label) in kinds.items():
+        if kind not in shown:
+            continue
         parts.append(
             f'<circle cx="{legend_x + 6}" cy="{height - 8}" r="5" fill="{PALETTE[colour]}"/>'
         )

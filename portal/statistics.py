@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django_countries import countries
 
 from challenges.enums import ChallengeState, CooperationMode, Sector
@@ -78,7 +78,7 @@ def _chart(kind: str, chart_id: str, title: str, desc: str, items, headers) -> d
 
 
 def _count_charts(stats: ChallengeStatistics) -> list[dict[str, Any]]:
-    what = (_("Challenge"), _("Number"))
+    what = (_("Challenge"), pgettext("a count, column heading", "Number"))
     states = [(_label(ChallengeState, s), n) for s, n in stats.by_state.items()]
     by_country = [(str(countries.name(c)) or c, n) for c, n in stats.by_country.items()]
     sectors = [(_label(Sector, s), n) for s, n in stats.by_sector.items()]

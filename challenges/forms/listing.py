@@ -17,7 +17,6 @@ from ..selectors import browse_challenges
 
 #: The filters a feed, a calendar and a saved search carry (not the sort or the page).
 FEED_PARAMS = ("q", "country", "sector", "mode", "status", "deadline_before")
-ALERT_PARAMS = ("q", "country", "sector", "mode")
 
 
 def asean_country_choices() -> list[tuple[str, str]]:
