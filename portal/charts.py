@@ -125,6 +125,17 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def _legend(kinds: dict[str, tuple[str, str]], shown: set[str], y: float) -> list[str]:
+    parts, x = [], 10
+    for kind, (colour, label) in kinds.items():
+        if kind not in shown:
+            continue
+        parts.append(f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="{PALETTE[colour]}"/>')
+        parts.append(_text(x + 16, y, label))
+        x += 30 + 8 * len(label)
+    return parts
+
+
 def timeline_chart(
     *,
     chart_id: str,
@@ -149,44 +160,35 @@ def timeline_chart(
         return left + share * (right - left)
 
     height = top + max(len(points), 1) * 24 + 40
+    bottom = height - 34
     parts = [f'<line x1="{left}" y1="{top - 6}" x2="{right}" y2="{top - 6}" stroke="#98a2b3"/>']
     for month in _months(timezone.localtime(start).date(), timezone.localtime(end).date()):
         x = x_of(timezone.make_aware(dt.datetime.combine(month, dt.time())))
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 10}" x2="{x:.1f}" y2="{height - 34}" stroke="#eaecf0"/>'
+            f'<line x1="{x:.1f}" y1="{top - 10}" x2="{x:.1f}" y2="{bottom}" stroke="#eaecf0"/>'
         )
-        label = formats.date_format(month, "YEAR_MONTH_FORMAT")
-        parts.append(_text(x + 3, top - 14, label, size=11))
+        parts.append(
+            _text(x + 3, top - 14, formats.date_format(month, "YEAR_MONTH_FORMAT"), size=11)
+        )
     today = x_of(now)
     parts.append(
-        f'<line x1="{today:.1f}" y1="{top - 10}" x2="{today:.1f}" y2="{height - 34}" '
+        f'<line x1="{today:.1f}" y1="{top - 10}" x2="{today:.1f}" y2="{bottom}" '
         f'stroke="{PALETTE["warn"]}" stroke-dasharray="4 3"/>'
     )
-    parts.append(
-        _text(
-            today, height - 20, pgettext("the present day on a timeline", "today"), anchor="middle"
-        )
-    )
+    today_label = pgettext("the present day on a timeline", "today")
+    parts.append(_text(today, height - 20, today_label, anchor="middle"))
     for index, point in enumerate(points):
         y = top + 12 + index * 24
         colour = PALETTE[kinds.get(point.kind, ("muted", ""))[0]]
         when = formats.date_format(timezone.localtime(point.at), "SHORT_DATE_FORMAT")
         parts.append(_text(left - 8, y + 4, _short(point.label, 28), anchor="end"))
         parts.append(
-            f'<circle cx="{x_of(point.at):.1f}" cy="{y}" r="6" fill="{colour}"><title>{escape(point.label)} · {escape(when)}</title></circle>'
+            f'<circle cx="{x_of(point.at):.1f}" cy="{y}" r="6" fill="{colour}">'
+            f"<title>{escape(point.label)} · {escape(when)}</title></circle>"
         )
     if not points:
-        parts.append(
-            _text((left + right) / 2, top + 16, _("Nothing in this period."), anchor="middle")
-        )
-    legend_x = 10
+        empty = _("Nothing in this period.")
+        parts.append(_text((left + right) / 2, top + 16, empty, anchor="middle"))
     shown = {point.kind for point in points} | {"deadline", "decision"}
-    for kind, (colour, label) in kinds.items():
-        if kind not in shown:
-            continue
-        parts.append(
-            f'<circle cx="{legend_x + 6}" cy="{height - 8}" r="5" fill="{PALETTE[colour]}"/>'
-        )
-        parts.append(_text(legend_x + 16, height - 4, label))
-        legend_x += 30 + 8 * len(label)
+    parts += _legend(kinds, shown, height - 4)
     return _frame(chart_id, title, desc, height + 6, "".join(parts))
