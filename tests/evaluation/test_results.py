@@ -282,7 +282,7 @@ def test_public_pages_show_the_lead_partners_and_modes(decided, client):
         assert "Collaborative R&amp;D" in html
     detail = _public_pages(client, s)[0]
     assert "Selected lead" in detail
-    assert "published here once the validation is signed off" in detail
+    assert "published here after the programme office signs off the validation" in detail
 
 
 def test_public_pages_never_show_scores_reviewers_rivals_or_the_rationale(decided, client):
