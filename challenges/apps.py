@@ -11,5 +11,9 @@ class ChallengesConfig(AppConfig):
         from notifications.events import register
 
         from .events import EVENTS
+        from .lifecycle import CHALLENGE
+        from .tasks import queue_saved_search_alerts
 
         register(*EVENTS)
+        # Saved searches hear about a challenge once it is published (a Celery fan-out).
+        CHALLENGE.on("publish", effects=[queue_saved_search_alerts])

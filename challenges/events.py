@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from notifications.events import Audience, Event, as_datetime, register_category
 
 CHALLENGE = register_category("challenge", _("Challenges"), 30).key
 BID = register_category("bid", _("Bids and partners"), 40).key
 DECISION = register_category("decision", _("Decisions"), 60).key
+ALERTS = register_category("alerts", _("Saved searches"), 35).key
+
+
+def as_country(code: object) -> str:
+    """A country code shown with its name in the reader's language."""
+    return str(countries.name(str(code))) or str(code)
+
 
 EVENTS: list[Event] = [
     Event(
@@ -146,5 +154,19 @@ EVENTS: list[Event] = [
             "Reason: %(reason)s"
         ),
         action=_("View the bid"),
+    ),
+    Event(
+        key="challenge.search_match",
+        category=ALERTS,
+        label=_("A new challenge matches one of your saved searches"),
+        subject=_("New challenge for “%(search)s”: %(challenge)s"),
+        body=_(
+            "A new challenge matches your saved search “%(search)s”: “%(challenge)s”, "
+            "posted by %(organization)s (%(country)s). Bids are open until %(deadline)s.\n\n"
+            "To stop these e-mails, delete the saved search or change your notification "
+            "settings."
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime, "country": as_country},
     ),
 ]

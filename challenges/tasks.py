@@ -6,12 +6,13 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from core.transitions import Change
 from notifications.services import notify
 
-from . import lifecycle, selectors
+from . import alerts, lifecycle, selectors
 from .enums import ChallengeState
 from .models import Challenge, DeadlineReminder
 
@@ -76,3 +77,22 @@ def send_deadline_reminders() -> int:
                     continue
                 sent += 1
     return sent
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def notify_saved_searches(challenge_id: int) -> int:
+    """Alert the saved searches a newly published challenge matches (idempotent)."""
+    return alerts.saved_search_alerts_send(challenge_id=challenge_id)
+
+
+def queue_saved_search_alerts(change: Change) -> None:
+    """Effect of the challenge machine's `publish` row: fan the alerts out after commit."""
+    challenge_id = change.obj.pk
+
+    def enqueue() -> None:
+        try:
+            notify_saved_searches.delay(challenge_id)
+        except Exception:  # noqa: BLE001 - a broker outage must never break publishing
+            log.warning("could not queue saved-search alerts of challenge %s", challenge_id)
+
+    transaction.on_commit(enqueue, robust=True)

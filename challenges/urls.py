@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import attachments, bids, challenges, partners, vetting
+from .feeds import NewChallengesAtomFeed, NewChallengesFeed
+from .views import attachments, bids, calendars, challenges, partners, saved_searches, vetting
 
 app_name = "challenges"
 
@@ -40,4 +41,28 @@ urlpatterns += [
 urlpatterns += [
     path("operator/challenges/<int:pk>/cancel/", challenges.challenge_cancel, name="cancel"),
     path("operator/bids/<int:pk>/ineligible/", bids.bid_mark_ineligible, name="bid_ineligible"),
+]
+
+# Feeds, calendars and saved searches of the listing.
+urlpatterns += [
+    path("challenges/feed/rss/", NewChallengesFeed(), name="feed_rss"),
+    path("challenges/feed/atom/", NewChallengesAtomFeed(), name="feed_atom"),
+    path("challenges/calendar.ics", calendars.listing_calendar, name="calendar"),
+    path(
+        "challenges/<int:pk>/calendar.ics",
+        calendars.challenge_calendar,
+        name="challenge_calendar",
+    ),
+    path("saved-searches/", saved_searches.saved_search_list, name="saved_searches"),
+    path("saved-searches/new/", saved_searches.saved_search_create, name="saved_search_create"),
+    path(
+        "saved-searches/<int:pk>/rename/",
+        saved_searches.saved_search_rename,
+        name="saved_search_rename",
+    ),
+    path(
+        "saved-searches/<int:pk>/delete/",
+        saved_searches.saved_search_delete,
+        name="saved_search_delete",
+    ),
 ]

@@ -24,6 +24,15 @@ class MilestoneState(models.TextChoices):
     REJECTED = "rejected", _("Rejected, to be reported again")
 
 
+class KPIState(models.TextChoices):
+    """Where the achieved value of one KPI stands (only confirmed values are published)."""
+
+    PENDING = "pending", _("Not reported yet")
+    REPORTED = "reported", _("Reported, waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the demand entity")
+    RETURNED = "returned", _("Sent back to the lead")
+
+
 class EntryKind(models.TextChoices):
     """What happened to a milestone (one row each in its history)."""
 
@@ -61,6 +70,9 @@ class EventAction(models.TextChoices):
     MILESTONE_REJECTED = "milestone_rejected", _("Milestone rejected")
     VALIDATED = "validated", _("Validation signed off")
     VALIDATION_FAILED = "validation_failed", _("Validation failed")
+    KPI_REPORTED = "kpi_reported", _("Achieved KPI value reported")
+    KPI_CONFIRMED = "kpi_confirmed", _("Achieved KPI value confirmed")
+    KPI_RETURNED = "kpi_returned", _("Achieved KPI value sent back")
 
 
 # The default rubric (issue 6): name, guidance, weight; every criterion is scored 0–10.

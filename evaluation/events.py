@@ -200,4 +200,28 @@ EVENTS: list[Event] = [
         ),
         action=_("Open the validation"),
     ),
+    Event(
+        key="kpi.reported",
+        category=VALIDATION,
+        label=_("The lead reports achieved KPI values"),
+        subject=_("Achieved KPI values to confirm: %(challenge)s"),
+        body=_(
+            "%(lead)s reported the values it achieved for the KPIs of “%(challenge)s”. "
+            "Confirm each value or send it back with a comment. Only confirmed values "
+            "are published with the results."
+        ),
+        action=_("Check the values"),
+    ),
+    Event(
+        key="kpi.decided",
+        category=VALIDATION,
+        label=_("The demand entity checks your achieved KPI values"),
+        subject=_("Achieved KPI values checked: %(challenge)s"),
+        body=_(
+            "%(organization)s checked the achieved KPI values of “%(challenge)s”.\n\n"
+            "Confirmed: %(confirmed)s. Sent back: %(returned)s.\n\n"
+            "%(comments)s"
+        ),
+        action=_("Open the validation"),
+    ),
 ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import Bid
+from challenges.enums import Sector
+from challenges.forms.listing import asean_country_choices
+from challenges.models import Bid, ChallengeKPI
 from entities.forms import MultipleFileField
 from entities.models import Membership, User
 
 from . import scoring
-from .models import Criterion
+from .models import Criterion, KPIAchievement
 
 TEXTAREA_SMALL = {"rows": 3}
 
@@ -362,3 +365,132 @@ class SignOffForm(forms.Form):
         if data.get("action") == self.FAIL and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the failed validation."))
         return data
+
+
+# --------------------------------------------------------------------------- achieved KPI values
+class KPIReportForm(forms.Form):
+    """The lead's achieved value and note for each KPI that is not confirmed yet."""
+
+    def __init__(self, *args: Any, kpis: list[ChallengeKPI], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpis = kpis
+        for kpi in kpis:
+            achievement = getattr(kpi, "current", None)
+            self.fields[f"achieved_{kpi.pk}"] = forms.CharField(
+                label=gettext("Achieved value: %(metric)s") % {"metric": kpi.metric},
+                max_length=120,
+                required=False,
+                initial=achievement.achieved if achievement else "",
+            )
+            self.fields[f"note_{kpi.pk}"] = forms.CharField(
+                label=gettext("Note: %(metric)s") % {"metric": kpi.metric},
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=achievement.note if achievement else "",
+                help_text=_("How and where it was measured (optional)."),
+            )
+
+    def rows(self) -> list[tuple[ChallengeKPI, forms.BoundField, forms.BoundField]]:
+        return [(k, self[f"achieved_{k.pk}"], self[f"note_{k.pk}"]) for k in self.kpis]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        reported = 0
+        for kpi in self.kpis:
+            achieved = (data.get(f"achieved_{kpi.pk}") or "").strip()
+            if achieved:
+                reported += 1
+            elif (data.get(f"note_{kpi.pk}") or "").strip():
+                self.add_error(
+                    f"achieved_{kpi.pk}", gettext("Give the achieved value this note is about.")
+                )
+        if self.kpis and not reported and not self.errors:
+            raise forms.ValidationError(gettext("Give the achieved value of at least one KPI."))
+        return data
+
+    def values(self) -> list[tuple[ChallengeKPI, str, str]]:
+        """(KPI, achieved, note) for every KPI given a value."""
+        data = self.cleaned_data
+        return [
+            (kpi, data[f"achieved_{kpi.pk}"].strip(), data.get(f"note_{kpi.pk}", "").strip())
+            for kpi in self.kpis
+            if (data.get(f"achieved_{kpi.pk}") or "").strip()
+        ]
+
+
+class KPIConfirmForm(forms.Form):
+    """The demand entity's verdict on each reported value: confirm, send back, or later."""
+
+    CONFIRM, RETURN = "confirm", "return"
+
+    def __init__(self, *args: Any, achievements: list[KPIAchievement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.achievements = achievements
+        for item in achievements:
+            self.fields[f"decision_{item.pk}"] = forms.ChoiceField(
+                label=gettext("Your answer: %(metric)s") % {"metric": item.kpi.metric},
+                choices=[
+                    ("", _("Decide later")),
+                    (self.CONFIRM, pgettext_lazy("an achieved KPI value", "Confirm")),
+                    (self.RETURN, pgettext_lazy("an achieved KPI value to the lead", "Send back")),
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label=gettext("Comment: %(metric)s") % {"metric": item.kpi.metric},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Required when you send the value back."),
+            )
+
+    def rows(self) -> list[tuple[KPIAchievement, forms.BoundField, forms.BoundField]]:
+        return [(a, self[f"decision_{a.pk}"], self[f"comment_{a.pk}"]) for a in self.achievements]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        answered = 0
+        for item in self.achievements:
+            decision = data.get(f"decision_{item.pk}")
+            answered += bool(decision)
+            if decision == self.RETURN and not (data.get(f"comment_{item.pk}") or "").strip():
+                self.add_error(
+                    f"comment_{item.pk}",
+                    gettext("Say what is wrong with the value, so the lead can fix it."),
+                )
+        if self.achievements and not answered and not self.errors:
+            raise forms.ValidationError(gettext("Confirm or send back at least one value."))
+        return data
+
+    def verdicts(self) -> list[tuple[KPIAchievement, bool, str]]:
+        data = self.cleaned_data
+        return [
+            (a, data[f"decision_{a.pk}"] == self.CONFIRM, data.get(f"comment_{a.pk}", "").strip())
+            for a in self.achievements
+            if data.get(f"decision_{a.pk}")
+        ]
+
+
+class ResultsFilterForm(forms.Form):
+    """The public results page's filters (an invalid value is ignored, with its error shown)."""
+
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    year = forms.TypedChoiceField(label=_("Year of decision"), required=False, coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries")), *asean_country_choices()]
+        self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "country": data.get("country") or "",
+            "sector": data.get("sector") or "",
+            "year": data.get("year") or None,
+        }

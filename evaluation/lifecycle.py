@@ -35,9 +35,15 @@ from entities.selectors import operators, organization_users
 from notifications.services import notify
 
 from . import rules, selectors
-from .enums import ACTION_TO_KIND, EventAction, MilestoneState
+from .enums import ACTION_TO_KIND, EventAction, KPIState, MilestoneState
 from .history import log_event
-from .models import MilestoneEntry, MilestoneEvidence, MilestoneValidation
+from .models import (
+    EvaluationEvent,
+    KPIAchievement,
+    MilestoneEntry,
+    MilestoneEvidence,
+    MilestoneValidation,
+)
 
 
 def _operator(user: Any, obj: Any) -> bool:
@@ -340,4 +346,124 @@ MILESTONE = Machine(
     ],
 )
 
-__all__ = ["CHALLENGE_ROWS", "MILESTONE", "install", "programme_operators", "BidState"]
+
+# --------------------------------------------------------------------------- achieved KPI values
+def _lock_achievement(achievement: KPIAchievement) -> KPIAchievement:
+    # Challenge first, as every transition does: sign-off and reports serialize.
+    challenge = (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=achievement.challenge_id)
+    )
+    locked = (
+        KPIAchievement.objects.select_for_update(of=("self",))
+        .select_related("kpi")
+        .get(pk=achievement.pk)
+    )
+    locked.challenge = challenge
+    return locked
+
+
+def _guard_kpi_report(change: Change) -> None:
+    achievement = change.obj
+    achieved = (change.data.get("achieved") or "").strip()
+    if not achieved:
+        raise TransitionError({"achieved": _("Give the value that was achieved.")})
+    achievement.achieved = achieved
+    achievement.note = change.reason
+    achievement.reported_by = change.by
+    achievement.reported_at = change.now
+    achievement.comment = ""
+    achievement.full_clean(exclude=["kpi", "challenge", "reported_by", "confirmed_by"])
+
+
+def _guard_kpi_confirm(change: Change) -> None:
+    change.obj.confirmed_by = change.by
+    change.obj.confirmed_at = change.now
+
+
+def _guard_kpi_return(change: Change) -> None:
+    change.obj.comment = change.reason
+
+
+_KPI_ACTIONS = {
+    "report": EventAction.KPI_REPORTED,
+    "confirm": EventAction.KPI_CONFIRMED,
+    "return": EventAction.KPI_RETURNED,
+}
+
+
+def _kpi_history(change: Change) -> EvaluationEvent:
+    """Each step is a line of the evaluation history (shown on the validation page)."""
+    achievement = change.obj
+    return EvaluationEvent(
+        challenge=achievement.challenge,
+        action=_KPI_ACTIONS[change.action],
+        actor=change.by,
+        at=change.now,
+        subject=f"{achievement.kpi.metric}: {achievement.achieved}"[:255],
+        reason=change.reason,
+    )
+
+
+K = KPIState
+KPI_RESULT = Machine(
+    name="kpi_result",
+    model=KPIAchievement,
+    states=KPIState,
+    refused=gettext_lazy("This achieved value is “%(state)s”; that cannot be done now."),
+    notify=notify,
+    lock=_lock_achievement,
+    history=_kpi_history,
+    transitions=[
+        # Reported again after the demand entity sent it back, or corrected before it decides.
+        row(
+            "report",
+            [K.PENDING, K.REPORTED, K.RETURNED],
+            K.REPORTED,
+            Actor.OWNER,
+            gettext_lazy("Report the achieved value"),
+            may=rules.can_report_kpi,
+            denied=gettext_lazy(
+                "Only editors of the lead organization can report achieved values now."
+            ),
+            guard=_guard_kpi_report,
+        ),
+        row(
+            "confirm",
+            [K.REPORTED],
+            K.CONFIRMED,
+            Actor.OWNER,
+            gettext_lazy("Confirm"),
+            may=rules.can_confirm_kpi,
+            denied=gettext_lazy(
+                "Only editors of the demand entity can confirm or send back achieved values."
+            ),
+            guard=_guard_kpi_confirm,
+        ),
+        row(
+            "return",
+            [K.REPORTED],
+            K.RETURNED,
+            Actor.OWNER,
+            gettext_lazy("Send back"),
+            needs_reason=True,
+            reason_field="comment",
+            reason_prompt=gettext_lazy("Say what is wrong with the value, so the lead can fix it."),
+            may=rules.can_confirm_kpi,
+            denied=gettext_lazy(
+                "Only editors of the demand entity can confirm or send back achieved values."
+            ),
+            guard=_guard_kpi_return,
+        ),
+    ],
+)
+
+__all__ = [
+    "CHALLENGE_ROWS",
+    "KPI_RESULT",
+    "MILESTONE",
+    "install",
+    "programme_operators",
+    "BidState",
+]

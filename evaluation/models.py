@@ -22,7 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import Bid, Challenge, Milestone
+from challenges.models import Bid, Challenge, ChallengeKPI, Milestone
 from entities.files import StoredFile
 from entities.models import Organization
 
@@ -31,6 +31,7 @@ from .enums import (
     AssignmentStatus,
     EntryKind,
     EventAction,
+    KPIState,
     MilestoneState,
     ReviewStatus,
 )
@@ -340,6 +341,49 @@ class MilestoneEvidence(StoredFile):
         verbose_name = _("milestone evidence")
         verbose_name_plural = _("milestone evidence")
         ordering = ["uploaded_at", "pk"]
+
+
+class KPIAchievement(models.Model):
+    """The value the lead achieved for one KPI, reported in the validation and confirmed
+    (or sent back) by the demand entity. Only confirmed values are published."""
+
+    kpi = models.OneToOneField(ChallengeKPI, on_delete=models.CASCADE, related_name="achievement")
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="kpi_achievements"
+    )
+    achieved = models.CharField(_("achieved value"), max_length=120, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=KPIState.choices, default=KPIState.PENDING
+    )
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comment from the demand entity"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("achieved KPI value")
+        verbose_name_plural = _("achieved KPI values")
+        ordering = ["kpi__order", "kpi__pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | ~Q(achieved=""),
+                name="kpi_achievement_confirmed_has_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id}: {self.achieved} ({self.state})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.state == KPIState.CONFIRMED
 
 
 # --------------------------------------------------------------------------- history

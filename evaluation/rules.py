@@ -13,8 +13,14 @@ from entities.enums import MembershipRole
 from entities.models import Membership, User
 from entities.rules import AnyUser, is_operator, is_reviewer, membership_of, role_at_least
 
-from .enums import AssignmentStatus, MilestoneState, ReviewStatus
-from .models import ConflictDeclaration, MilestoneValidation, Review, ReviewerAssignment
+from .enums import AssignmentStatus, KPIState, MilestoneState, ReviewStatus
+from .models import (
+    ConflictDeclaration,
+    KPIAchievement,
+    MilestoneValidation,
+    Review,
+    ReviewerAssignment,
+)
 
 # Bids a reviewer sees in the panel: the ones that went through review.
 REVIEWABLE_BID_STATES = (BidState.UNDER_REVIEW, BidState.SELECTED, BidState.NOT_SELECTED)
@@ -211,3 +217,27 @@ def can_decide_milestone(user: AnyUser, validation: MilestoneValidation) -> bool
 
 def can_download_evidence(user: AnyUser, validation: MilestoneValidation) -> bool:
     return can_view_validation(user, validation.challenge)
+
+
+# --------------------------------------------------------------------------- achieved KPI values
+def can_report_kpis(user: AnyUser, challenge: Challenge, bid: Bid | None = None) -> bool:
+    """Editors and above of the selected lead report achieved values while in validation."""
+    if challenge.state != ChallengeState.IN_VALIDATION:
+        return False
+    bid = bid if bid is not None else selected_bid(challenge)
+    return bid is not None and role_at_least(user, bid.applicant, MembershipRole.EDITOR)
+
+
+def can_confirm_kpis(user: AnyUser, challenge: Challenge) -> bool:
+    """Editors and above of the demand entity confirm reported values or send them back."""
+    return challenge.state == ChallengeState.IN_VALIDATION and role_at_least(
+        user, challenge.organization, MembershipRole.EDITOR
+    )
+
+
+def can_report_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
+    return achievement.state != KPIState.CONFIRMED and can_report_kpis(user, achievement.challenge)
+
+
+def can_confirm_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
+    return can_confirm_kpis(user, achievement.challenge)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decision, invitations, nomination, panels, validation
+from .views import decision, invitations, kpis, nomination, panels, results, validation
 
 app_name = "evaluation"
 
@@ -48,6 +48,10 @@ urlpatterns = [
         name="milestone_decide",
     ),
     path("validation/evidence/<int:pk>/", validation.evidence_download, name="evidence"),
+    path("validation/<int:pk>/kpis/report/", kpis.kpi_report, name="kpi_report"),
+    path("validation/<int:pk>/kpis/confirm/", kpis.kpi_confirm, name="kpi_confirm"),
+    # the public results
+    path("results/", results.results, name="results"),
     # reviewers without an account
     path("review-invitations/<str:token>/", invitations.invitation, name="invitation"),
 ]

@@ -5,6 +5,7 @@ from .challenges import ChallengeForm, DeadlineField, KPIFormSet
 from .common import AttachmentForm, ReasonForm, VettingForm
 from .listing import ChallengeFilter
 from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
+from .saved_searches import SavedSearchForm, SavedSearchRenameForm
 
 __all__ = [
     "AttachmentForm",
@@ -20,6 +21,8 @@ __all__ = [
     "PartnerPickForm",
     "PartnerResponseForm",
     "ReasonForm",
+    "SavedSearchForm",
+    "SavedSearchRenameForm",
     "TeamFormSet",
     "VettingForm",
 ]

@@ -15,6 +15,7 @@ from .bid import (
     _partner_token,
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+from .saved_search import SavedSearch, SavedSearchAlert
 
 __all__ = [
     "_partner_token",
@@ -30,5 +31,7 @@ __all__ = [
     "ChallengeTransition",
     "DeadlineReminder",
     "Milestone",
+    "SavedSearch",
+    "SavedSearchAlert",
     "TransitionLog",
 ]

@@ -14,7 +14,7 @@ from entities import rules as entity_rules
 
 from .. import lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
-from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet
+from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import Challenge
 from ..prechecks import challenge_precheck
 from ._common import challenge_or_404, error_messages, reason_page
@@ -35,10 +35,20 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     organization = getattr(request, "organization", None) or None
+    filters = filterset.listing_filters()
     return render(
         request,
         "challenges/list.html",
         {
+            "feed_query": filterset.query_string(),
+            "alert_form": SavedSearchForm(
+                initial={
+                    "q": filters["query"],
+                    "country": filters["countries"],
+                    "sector": filters["sector"],
+                    "mode": filters["mode"],
+                }
+            ),
             "filter": filterset,
             "page_obj": page,
             "challenges": page.object_list,

@@ -24,6 +24,10 @@ from .panels import (
 )
 from .reviews import review_save
 from .validation import (
+    KPIValue,
+    KPIVerdict,
+    kpi_results_decide,
+    kpi_results_report,
     milestone_decide,
     milestone_report,
     validation_fail,
@@ -32,6 +36,10 @@ from .validation import (
 )
 
 __all__ = [
+    "KPIValue",
+    "KPIVerdict",
+    "kpi_results_decide",
+    "kpi_results_report",
     "conflict_declare",
     "conflicts_detect",
     "conflicts_detect_for_reviewer",

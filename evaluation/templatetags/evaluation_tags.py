@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from .. import rules, selectors
 from ..enums import MilestoneState
+from ..selectors import results as result_selectors
 
 register = template.Library()
 
@@ -56,3 +57,11 @@ def validation_todo(context: template.Context) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"to_report": [], "to_decide": [], "rejected": MilestoneState.REJECTED}
     return {**selectors.validation_todo(user, organization), "rejected": MilestoneState.REJECTED}
+
+
+@register.simple_tag
+def public_result(challenge: Any) -> Any:
+    """The challenge's public result (lead, partners, modes, validated KPIs) or None."""
+    if challenge is None:
+        return None
+    return result_selectors.public_result(challenge)

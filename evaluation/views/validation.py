@@ -20,6 +20,7 @@ from ..enums import MilestoneState
 from ..forms import MilestoneDecisionForm, MilestoneReportForm, SignOffForm
 from ..models import MilestoneValidation
 from ._common import show_errors
+from .kpis import kpi_context
 
 
 def _validation_challenge(request: HttpRequest, pk: int) -> Challenge:
@@ -67,6 +68,7 @@ def validation(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"action": SignOffForm.VALIDATE if all_accepted else SignOffForm.FAIL}
             ),
             "history": list(selectors.validation_history(challenge)),
+            **kpi_context(user, challenge, winner),
         },
     )
 

@@ -33,6 +33,7 @@ _STATE_CLASSES = {
     "selected": "badge-ok",
     "validated": "badge-ok",
     "accepted": "badge-ok",
+    "confirmed": "badge-ok",
     "verified": "badge-ok",
     "draft": "badge-warn",
     "invited": "badge-warn",
@@ -46,6 +47,7 @@ _STATE_CLASSES = {
     "ineligible": "badge-bad",
     "not_selected": "badge-bad",
     "declined": "badge-bad",
+    "returned": "badge-bad",
 }
 
 

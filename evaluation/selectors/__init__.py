@@ -24,9 +24,9 @@ from challenges.models import Bid, Challenge
 from challenges.selectors import bid_detail
 from entities.models import Membership, Organization, User
 
-from . import scoring
-from .enums import AssignmentStatus, EventAction, MilestoneState, ReviewStatus
-from .models import (
+from .. import scoring
+from ..enums import AssignmentStatus, EventAction, MilestoneState, ReviewStatus
+from ..models import (
     ConflictDeclaration,
     Criterion,
     Decision,
@@ -38,7 +38,7 @@ from .models import (
     Review,
     ReviewerAssignment,
 )
-from .rules import REVIEWABLE_BID_STATES
+from ..rules import REVIEWABLE_BID_STATES
 
 OPERATOR_STATES = (
     ChallengeState.LISTED,
@@ -305,6 +305,9 @@ VALIDATION_EVENTS = (
     EventAction.MILESTONE_REJECTED,
     EventAction.VALIDATED,
     EventAction.VALIDATION_FAILED,
+    EventAction.KPI_REPORTED,
+    EventAction.KPI_CONFIRMED,
+    EventAction.KPI_RETURNED,
 )
 
 

@@ -10,8 +10,8 @@ from entities.enums import MembershipRole
 from entities.models import Organization, User
 from entities.selectors import organization_users, search_organizations
 
-from .enums import BidState, ChallengeState, PartnerStatus
-from .models import (
+from ..enums import BidState, ChallengeState, PartnerStatus
+from ..models import (
     Attachment,
     Bid,
     BidPartner,
@@ -19,7 +19,7 @@ from .models import (
     ChallengeTransition,
     DeadlineReminder,
 )
-from .search import search
+from ..search import search
 
 
 def public_challenges() -> QuerySet[Challenge]:
