@@ -259,8 +259,40 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside anything served statically; views check permission.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = None  # never served directly
+# With a bucket configured, uploaded files go to S3-compatible object storage
+# (README "Scaling out"); without one they stay under MEDIA_ROOT. Either way
+# they are streamed by the views after the permission check (entities/files.py).
+S3_BUCKET = env("S3_BUCKET", default="") or env("AWS_STORAGE_BUCKET_NAME", default="")
+if S3_BUCKET:
+    _s3_key = env("S3_ACCESS_KEY_ID", default="") or env("AWS_ACCESS_KEY_ID", default="")
+    _s3_secret = env("S3_SECRET_ACCESS_KEY", default="") or env("AWS_SECRET_ACCESS_KEY", default="")
+    S3_STORAGE_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("S3_REGION", default="") or None,
+        # Unset keys: boto3's own chain (instance role, AWS_* variables, profile).
+        "access_key": _s3_key or None,
+        "secret_key": _s3_secret or None,
+        "location": env("S3_PREFIX", default=""),
+        "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # Private objects: no ACL grant; only signed requests reach them.
+        "default_acl": None,
+        "querystring_auth": True,
+        # The views stream files and never hand out URLs; should any code ask for
+        # one, it is signed and short-lived.
+        "querystring_expire": env.int("S3_URL_EXPIRE", default=60),
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    _default_storage = {
+        "BACKEND": "core.storage.PrivateS3Storage",
+        "OPTIONS": S3_STORAGE_OPTIONS,
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
