@@ -10,8 +10,13 @@ django-storages and boto3 talk HTTP to the server.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +24,29 @@ ACCESS_KEY = "portal-test-key"
 SECRET_KEY = "portal-test-secret"
 REGION = "ap-southeast-1"
 _BUCKETS = itertools.count(1)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def probe(code: str, **env: str) -> dict:
+    """Run `code` in a fresh Django process configured by `env` alone; return its `result`.
+
+    A separate process reads the settings as production does (no pytest loaded,
+    so not in test mode), from these variables and nothing inherited that
+    concerns storage, Redis, the database or debugging.
+    """
+    prefixes = ("S3_", "AWS_", "REDIS_URL", "DATABASE_URL", "DEBUG", "CELERY_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings")
+    script = (
+        "import json, django; django.setup(); from django.conf import settings\n"
+        f"{code}\n"
+        "print(json.dumps(result, default=str))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _free_port() -> int:
