@@ -219,6 +219,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Behind the reverse proxy every request comes from the proxy's address: allauth's
+# per-IP rate limits then read the client from X-Forwarded-For, trusting as many
+# entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 

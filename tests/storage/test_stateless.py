@@ -17,6 +17,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.internal:6379/0",
     "S3_BUCKET": "portal-files",
     "S3_ENDPOINT_URL": "http://minio.internal:9000",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 _PROBE = """
@@ -32,6 +33,7 @@ result = {
     'eager': settings.CELERY_TASK_ALWAYS_EAGER,
     'storage': settings.STORAGES['default']['BACKEND'],
     'message_storage': settings.MESSAGE_STORAGE,
+    'trusted_proxies': settings.ALLAUTH_TRUSTED_PROXY_COUNT,
     'threads': sorted(t.name for t in threading.enumerate()),
 }
 """
@@ -51,3 +53,19 @@ def test_stateless_production_process_keeps_state_in_postgres_redis_and_the_buck
     assert result["message_storage"] == "django.contrib.messages.storage.fallback.FallbackStorage"
     # Only `manage.py run_embedded` runs periodic tasks in a thread; production has one beat.
     assert result["threads"] == ["MainThread"]
+    assert result["trusted_proxies"] == 1
+
+
+def test_stateless_sign_in_rate_limits_see_the_client_behind_the_proxy(rf, settings):
+    """Behind nginx every request comes from the proxy: without this, one client's failed
+    sign-ins would lock everybody out (allauth limits per IP, counted in Redis)."""
+    from allauth.account.adapter import get_adapter
+
+    request = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert get_adapter().get_client_ip(request) == "172.18.0.5"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert get_adapter().get_client_ip(request) == "203.0.113.7"
+    # A forged entry in front of the real one is not trusted.
+    forged = rf.get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")
+    assert get_adapter().get_client_ip(forged) == "203.0.113.7"
