@@ -18,6 +18,7 @@ PRODUCTION = {
     "S3_BUCKET": "portal-files",
     "S3_ENDPOINT_URL": "http://minio.internal:9000",
     "TRUSTED_PROXY_COUNT": "1",
+    "CELERY_WORKER_CONCURRENCY": "2",
 }
 
 _PROBE = """
@@ -34,6 +35,7 @@ result = {
     'storage': settings.STORAGES['default']['BACKEND'],
     'message_storage': settings.MESSAGE_STORAGE,
     'trusted_proxies': settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    'worker_concurrency': app.conf.worker_concurrency,
     'threads': sorted(t.name for t in threading.enumerate()),
 }
 """
@@ -54,6 +56,8 @@ def test_stateless_production_process_keeps_state_in_postgres_redis_and_the_buck
     # Only `manage.py run_embedded` runs periodic tasks in a thread; production has one beat.
     assert result["threads"] == ["MainThread"]
     assert result["trusted_proxies"] == 1
+    # Sized per container, not from the host's CPU count.
+    assert result["worker_concurrency"] == 2
 
 
 def test_stateless_sign_in_rate_limits_see_the_client_behind_the_proxy(rf, settings):
