@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings \
     MEDIA_ROOT=/data/media \
-    PORT=8000
+    PORT=8000 \
+    XDG_RUNTIME_DIR=/tmp
 
 WORKDIR /app
 
@@ -36,7 +37,12 @@ RUN DEBUG=false \
     SECRET_KEY="collectstatic-only-build-key-not-used-at-run-time-0123456789" \
     python manage.py collectstatic --noinput
 
-# An unprivileged user; it owns only what it must write: uploaded files and var/.
+# An unprivileged user; it owns only what it may write: uploaded files (when they are
+# not in object storage), backups and var/. Nothing else is written at run time but
+# /tmp (gunicorn's control socket too, through XDG_RUNTIME_DIR; the home /app is
+# not writable), so the containers also run with a read-only root filesystem
+# (docker-compose.scale.yml). boto3 for object storage is pure Python and uses the
+# image's CA certificates: no further system package.
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --home-dir /app --shell /usr/sbin/nologin portal \
     && mkdir -p /data/media /data/backups /app/var \

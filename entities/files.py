@@ -3,12 +3,15 @@
 Every upload in the portal (capability evidence, challenge and bid
 attachments, milestone evidence) goes through `inspect_upload` and is stored
 in a model derived from `StoredFile`; it is only ever served by a view that
-checks permission first (see `serve_stored_file`).
+checks permission first (see `serve_stored_file`). The storage is Django's
+default one: local files under MEDIA_ROOT, or a private S3-compatible bucket
+when `S3_BUCKET` is set (`core.storage.PrivateS3Storage`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +43,8 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 }
 # Old OLE office files share one signature; filetype reports them by the first match.
 _OLE_TYPES = {"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}
+
+log = logging.getLogger(__name__)
 
 ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for exts in ALLOWED_TYPES.values() for ext in exts)
 
@@ -107,7 +112,7 @@ def inspect_upload(upload, *, max_bytes: int | None = None) -> UploadInfo:
 
 
 def private_upload_path(instance: models.Model, filename: str) -> str:
-    """Random path under MEDIA_ROOT; the original name is kept in the row, not on disk."""
+    """Random name in the storage (MEDIA_ROOT or the bucket); the original stays in the row."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     label = instance._meta.label_lower.replace(".", "/")
     return f"private/{label}/{uuid.uuid4().hex}.{ext}"
@@ -140,15 +145,43 @@ class StoredFile(models.Model):
         self.sha256 = info.sha256
 
 
+def _open_for_download(stored: StoredFile):
+    """A readable stream of the stored bytes, from whichever storage holds them."""
+    open_stream = getattr(stored.file.storage, "open_stream", None)
+    if open_stream is not None:  # object storage: stream the body, don't buffer it
+        return open_stream(stored.file.name)
+    return stored.file.open("rb")
+
+
 def serve_stored_file(stored: StoredFile) -> FileResponse:
-    """Stream a stored file as a download; callers check permission first."""
+    """Stream a stored file as a download; callers check permission first.
+
+    Files are always streamed through the portal, from the local disk or from
+    object storage, never handed out as a (signed) storage URL: the headers
+    below cannot be set on a storage provider's response, a signed URL works
+    for anyone it leaks to until it expires, and the bucket stays private on
+    the internal network. Files are at most ATTACHMENT_MAX_BYTES, and the
+    reverse proxy buffers the response, so a slow client does not hold a
+    worker (README "Scaling out").
+    """
+    try:
+        body = _open_for_download(stored)
+    except FileNotFoundError:
+        # The row outlived its file (lost volume, restore without media): say
+        # "not found" rather than fail, and leave a trace for the operators.
+        log.error(
+            "stored file missing: %s #%s (%s)", stored._meta.label, stored.pk, stored.file.name
+        )
+        raise Http404 from None
     response = FileResponse(
-        stored.file.open("rb"),
+        body,
         as_attachment=not stored.content_type.startswith("image/")
         and stored.content_type != "application/pdf",
         filename=stored.original_name,
         content_type=stored.content_type,
     )
+    if not response.has_header("Content-Length"):
+        response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -140,6 +140,9 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Processes per worker replica; Celery's default is the host's CPU count, which in a
+# container is the whole machine's, not the container's share.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -219,6 +222,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Behind the reverse proxy every request comes from the proxy's address: allauth's
+# per-IP rate limits then read the client from X-Forwarded-For, trusting as many
+# entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
@@ -259,8 +266,40 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside anything served statically; views check permission.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = None  # never served directly
+# With a bucket configured, uploaded files go to S3-compatible object storage
+# (README "Scaling out"); without one they stay under MEDIA_ROOT. Either way
+# they are streamed by the views after the permission check (entities/files.py).
+S3_BUCKET = env("S3_BUCKET", default="") or env("AWS_STORAGE_BUCKET_NAME", default="")
+if S3_BUCKET:
+    _s3_key = env("S3_ACCESS_KEY_ID", default="") or env("AWS_ACCESS_KEY_ID", default="")
+    _s3_secret = env("S3_SECRET_ACCESS_KEY", default="") or env("AWS_SECRET_ACCESS_KEY", default="")
+    S3_STORAGE_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("S3_REGION", default="") or None,
+        # Unset keys: boto3's own chain (instance role, AWS_* variables, profile).
+        "access_key": _s3_key or None,
+        "secret_key": _s3_secret or None,
+        "location": env("S3_PREFIX", default=""),
+        "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+        "signature_version": "s3v4",
+        # Private objects: no ACL grant; only signed requests reach them.
+        "default_acl": None,
+        "querystring_auth": True,
+        # The views stream files and never hand out URLs; should any code ask for
+        # one, it is signed and short-lived.
+        "querystring_expire": env.int("S3_URL_EXPIRE", default=60),
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    _default_storage = {
+        "BACKEND": "core.storage.PrivateS3Storage",
+        "OPTIONS": S3_STORAGE_OPTIONS,
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

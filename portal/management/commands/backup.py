@@ -60,6 +60,16 @@ class Command(BaseCommand):
                 f"{len(manifest['media']['files'])} media files."
             )
         )
+        if getattr(settings, "S3_BUCKET", ""):
+            # The files are not under MEDIA_ROOT: say so, rather than let an empty
+            # media archive look like a complete backup.
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Uploaded files are in the object-storage bucket {settings.S3_BUCKET!r}, "
+                    "not in this backup: back the bucket up with the object store's own tools "
+                    '(versioning and replication, or a mirror; README "Scaling out").'
+                )
+            )
         if keep is not None:
             for old in backup_prune(backup_dir, keep=keep):
                 self.stdout.write(f"  deleted the older backup {old.name}")
