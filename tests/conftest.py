@@ -10,12 +10,21 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from django.conf import settings
 
 from entities.enums import MembershipRole
 from tests.factories import OrganizationFactory, UserFactory, add_member
 
 _SKIPPED: dict[str, int] = {}
+
+# Property tests judge the code, not the machine: a loaded CI host must not fail them
+# for generating inputs slowly or taking longer than Hypothesis' default deadline.
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("portal")
 
 
 def _redis_available() -> bool:
