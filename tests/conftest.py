@@ -10,9 +10,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from django.conf import settings
 
 from entities.enums import MembershipRole
 from tests.factories import OrganizationFactory, UserFactory, add_member
