@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# The catalogues in locale/ (English is the source language).
+LOCALES := zh_Hans vi th id ms km lo my fil pt
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 
@@ -40,7 +42,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --no-location --ignore=.venv --ignore=staticfiles --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lock: $(STAMP)
