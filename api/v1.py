@@ -14,10 +14,11 @@ import datetime as dt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
 
 from challenges import api as challenges_api
+from core.api import responses
 from evaluation import api as evaluation_api
 from notifications import api as notifications_api
 
@@ -47,10 +48,6 @@ api = NinjaAPI(
 )
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class TokenInfoOut(Schema):
     name: str
     organization: str
@@ -62,7 +59,7 @@ class TokenInfoOut(Schema):
 me = Router(tags=["Your organization"])
 
 
-@me.get("/", response=TokenInfoOut, summary="The token in use")
+@me.get("/", response=responses(TokenInfoOut, token=True), summary="The token in use")
 def token_info(request: HttpRequest):
     """Which organization and user the presented token acts for, and until when."""
     token = request.auth
@@ -108,3 +105,16 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"detail": _("Some parameters are invalid; see “errors”."), "errors": errors},
+        status=422,
+    )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from core.api import ObjectId, Page, PageQuery, paginate
+from core.api import Absent, ObjectId, Page, PageQuery, paginate, responses
 from entities.eligibility import CURRENT_RULESET
 
 from . import rules, selectors
@@ -82,13 +82,18 @@ class ChallengeFilters(Schema):
     country: list[CountryCode] = Field(
         default_factory=list, description="The posting organization's country (repeatable)."
     )
-    sector: SectorCode | None = None
-    mode: ModeCode | None = Field(None, description="A cooperation mode sought.")
-    status: Literal["open", "closed"] | None = Field(
+    sector: SectorCode | Absent = None
+    mode: ModeCode | Absent = Field(None, description="A cooperation mode sought.")
+    status: Literal["open", "closed"] | Absent = Field(
         None, description="open: listed and before the deadline; closed: all others."
     )
-    deadline_before: dt.date | None = Field(None, description="Deadline on or before this date.")
-    sort: Literal["relevance", "deadline", "newest"] | None = None
+    deadline_before: str | Absent = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="Deadline on or before this date (YYYY-MM-DD).",
+    )
+    sort: Literal["relevance", "deadline", "newest"] | Absent = None
 
 
 class OrganizationChallengeOut(ChallengeOut):
@@ -193,12 +198,12 @@ def _listing_filterset(filters: ChallengeFilters) -> ChallengeFilter:
             data[name] = getattr(filters, name)
     data.setlist("country", list(filters.country))
     if filters.deadline_before:
-        data["deadline_before"] = filters.deadline_before.isoformat()
+        data["deadline_before"] = filters.deadline_before
     return ChallengeFilter(data, queryset=Challenge.objects.none())
 
 
 # --------------------------------------------------------------------------- public
-@public.get("/challenges/", response=Page[ChallengeOut], summary="List challenges")
+@public.get("/challenges/", response=responses(Page[ChallengeOut]), summary="List challenges")
 def challenge_list(
     request: HttpRequest, filters: Query[ChallengeFilters], paging: Query[PageQuery]
 ):
@@ -211,7 +216,9 @@ def challenge_list(
 
 
 @public.get(
-    "/challenges/{challenge_id}/", response=ChallengeDetailOut, summary="One published challenge"
+    "/challenges/{challenge_id}/",
+    response=responses(ChallengeDetailOut),
+    summary="One published challenge",
 )
 def challenge_detail(request: HttpRequest, challenge_id: ObjectId):
     challenge = selectors.challenge_detail(challenge_id)
@@ -222,15 +229,17 @@ def challenge_detail(request: HttpRequest, challenge_id: ObjectId):
 
 # --------------------------------------------------------------------------- organization
 class StateFilter(Schema):
-    state: ChallengeStateCode | None = None
+    state: ChallengeStateCode | Absent = None
 
 
 class BidStateFilter(Schema):
-    state: BidStateCode | None = None
+    state: BidStateCode | Absent = None
 
 
 @organization.get(
-    "/challenges/", response=Page[OrganizationChallengeOut], summary="Your challenges"
+    "/challenges/",
+    response=responses(Page[OrganizationChallengeOut], token=True),
+    summary="Your challenges",
 )
 def my_challenges(request: HttpRequest, filters: Query[StateFilter], paging: Query[PageQuery]):
     """The challenges of the token's organization, in every state, most recently changed first."""
@@ -243,7 +252,9 @@ def my_challenges(request: HttpRequest, filters: Query[StateFilter], paging: Que
 
 
 @organization.get(
-    "/challenges/{challenge_id}/", response=ChallengeDetailOut, summary="One of your challenges"
+    "/challenges/{challenge_id}/",
+    response=responses(ChallengeDetailOut, token=True),
+    summary="One of your challenges",
 )
 def my_challenge(request: HttpRequest, challenge_id: ObjectId):
     token = request.auth
@@ -257,7 +268,7 @@ def my_challenge(request: HttpRequest, challenge_id: ObjectId):
     return _challenge_detail(request, challenge)
 
 
-@organization.get("/bids/", response=Page[BidOut], summary="Your bids")
+@organization.get("/bids/", response=responses(Page[BidOut], token=True), summary="Your bids")
 def my_bids(request: HttpRequest, filters: Query[BidStateFilter], paging: Query[PageQuery]):
     """The bids the token's organization applied with, most recently changed first."""
     bids = selectors.organization_bids(request.auth.organization)
@@ -266,7 +277,9 @@ def my_bids(request: HttpRequest, filters: Query[BidStateFilter], paging: Query[
     return paginate(bids, paging, lambda b: _bid(request, b))
 
 
-@organization.get("/bids/{bid_id}/", response=BidDetailOut, summary="One of your bids")
+@organization.get(
+    "/bids/{bid_id}/", response=responses(BidDetailOut, token=True), summary="One of your bids"
+)
 def my_bid(request: HttpRequest, bid_id: ObjectId):
     """A bid with its partners and every change of its state."""
     token = request.auth

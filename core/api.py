@@ -11,8 +11,13 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Path, Schema
+from pydantic.json_schema import SkipJsonSchema
 
 T = TypeVar("T")
+
+#: An optional query parameter: absent means "any"; never `null` in the schema (a query
+#: string cannot carry one).
+Absent = SkipJsonSchema[None]
 
 #: Database ids are positive and fit in 32 bits; anything else is a 422, never a 500.
 MAX_ID = 2**31 - 1
@@ -50,3 +55,22 @@ def paginate(items: QuerySet | list, query: PageQuery, convert=None) -> dict[str
         "pages": max(1, math.ceil(count / query.page_size)),
         "results": [convert(item) for item in chunk] if convert else chunk,
     }
+
+
+class ErrorOut(Schema):
+    """Every error answer: a sentence in the request's language, and for invalid parameters
+    the list of what is wrong with which one."""
+
+    detail: str
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+#: The error answers every public operation may give.
+PUBLIC_ERRORS = {frozenset({404, 422, 429}): ErrorOut}
+#: … and those that need a token.
+TOKEN_ERRORS = {frozenset({401, 404, 422, 429}): ErrorOut}
+
+
+def responses(model: Any, *, token: bool = False) -> dict:
+    """The documented answers of an operation: `model` on 200, `ErrorOut` on each error."""
+    return {200: model, **(TOKEN_ERRORS if token else PUBLIC_ERRORS)}

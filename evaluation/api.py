@@ -9,7 +9,7 @@ rankings, reviewers or other bids.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from challenges.api import CountryCode, ModeCode, OrganizationOut, SectorCode
 from challenges.enums import CooperationMode
 from challenges.selectors import challenge_detail
-from core.api import ObjectId, Page, PageQuery, paginate
+from core.api import Absent, ObjectId, Page, PageQuery, paginate, responses
 
 from .selectors.results import PublicResult, public_result, public_results, results_of
 
@@ -51,9 +51,11 @@ class ResultDetailOut(ResultOut):
 
 
 class ResultFilters(Schema):
-    country: CountryCode | None = Field(None, description="The demand entity's country.")
-    sector: SectorCode | None = None
-    year: int | None = Field(None, ge=2000, le=2100, description="Year of the decision.")
+    country: CountryCode | Absent = Field(None, description="The demand entity's country.")
+    sector: SectorCode | Absent = None
+    year: Annotated[int, Field(ge=2000, le=2100)] | Absent = Field(
+        None, description="Year of the decision."
+    )
 
 
 def _org(organization) -> dict:
@@ -78,7 +80,7 @@ def _result(request: HttpRequest, result: PublicResult, modes: list[str]) -> dic
     }
 
 
-@router.get("/results/", response=Page[ResultOut], summary="Selected leads")
+@router.get("/results/", response=responses(Page[ResultOut]), summary="Selected leads")
 def result_list(request: HttpRequest, filters: Query[ResultFilters], paging: Query[PageQuery]):
     """Challenges whose lead is selected, newest decision first, filtered like the results page."""
     decisions = public_results(
@@ -94,7 +96,7 @@ def result_list(request: HttpRequest, filters: Query[ResultFilters], paging: Que
 
 @router.get(
     "/challenges/{challenge_id}/result/",
-    response=ResultDetailOut,
+    response=responses(ResultDetailOut),
     summary="The result of one challenge",
 )
 def result_detail(request: HttpRequest, challenge_id: ObjectId):

@@ -11,7 +11,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from core.api import Page, PageQuery, paginate
+from core.api import Page, PageQuery, paginate, responses
 
 from . import selectors
 from .models import Notification
@@ -47,7 +47,11 @@ def _notification(notification: Notification) -> dict:
     }
 
 
-@router.get("/notifications/", response=Page[NotificationOut], summary="Your notifications")
+@router.get(
+    "/notifications/",
+    response=responses(Page[NotificationOut], token=True),
+    summary="Your notifications",
+)
 def my_notifications(request: HttpRequest, filters: Query[InboxFilter], paging: Query[PageQuery]):
     """The token user's notifications, newest first, in the language of the request."""
     notifications = selectors.inbox(request.auth.user, unread_only=filters.unread)

@@ -1,0 +1,45 @@
+"""Schemathesis against the API's own OpenAPI schema, in-process through the WSGI app:
+no server error and no response that violates the schema, on public and token endpoints."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from entities.enums import MembershipRole
+from tests.factories import UserFactory, add_member
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+EXAMPLES = 20
+
+
+@pytest.fixture
+def seeded(decided, make_token, settings):
+    """Data for every endpoint to find (a decided challenge, bids, notifications), and a
+    token of the selected lead's organization; rate limits out of the way."""
+    settings.API_RATE_PER_ADDRESS = "100000/min"
+    settings.API_RATE_PER_TOKEN = "100000/min"
+    lead = decided.bids[0].applicant
+    user = UserFactory()
+    add_member(lead, user, MembershipRole.VIEWER)
+    return {"Authorization": f"Bearer {make_token(user, lead)}"}
+
+
+@pytest.mark.django_db(transaction=False)
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_its_schema(case, seeded):
+    # Where the generated request carries a (random) bearer token, send a valid one instead;
+    # a request generated without one (a negative case) must get its 401.
+    headers = case.headers or {}
+    if any(name.lower() == "authorization" for name in headers):
+        case.headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        case.headers.update(seeded)
+    case.call_and_validate()
