@@ -1,7 +1,16 @@
 from django.urls import path
 
 from .feeds import NewChallengesAtomFeed, NewChallengesFeed
-from .views import attachments, bids, calendars, challenges, partners, saved_searches, vetting
+from .views import (
+    attachments,
+    bids,
+    calendars,
+    challenges,
+    exports,
+    partners,
+    saved_searches,
+    vetting,
+)
 
 app_name = "challenges"
 
@@ -65,4 +74,10 @@ urlpatterns += [
         saved_searches.saved_search_delete,
         name="saved_search_delete",
     ),
+]
+
+# The programme office's spreadsheets.
+urlpatterns += [
+    path("operator/exports/challenges.<str:fmt>", exports.challenges_export, name="export"),
+    path("operator/exports/bids.<str:fmt>", exports.bids_export, name="bids_export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decision, invitations, kpis, nomination, panels, results, validation
+from .views import decision, exports, invitations, kpis, nomination, panels, results, validation
 
 app_name = "evaluation"
 
@@ -54,4 +54,8 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     # reviewers without an account
     path("review-invitations/<str:token>/", invitations.invitation, name="invitation"),
+]
+
+urlpatterns += [
+    path("operator/exports/reviews.<str:fmt>", exports.reviews_export, name="reviews_export"),
 ]
