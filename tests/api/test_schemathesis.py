@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from entities.enums import MembershipRole
@@ -17,7 +19,18 @@ EXAMPLES = 20
 
 
 @pytest.fixture
-def seeded(decided, make_token, settings):
+def keep_test_connection():
+    """The WSGI handler closes database connections after each request (as in production);
+    the test's connection holds the test transaction, so keep it (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(keep_test_connection, decided, make_token, settings):
     """Data for every endpoint to find (a decided challenge, bids, notifications), and a
     token of the selected lead's organization; rate limits out of the way."""
     settings.API_RATE_PER_ADDRESS = "100000/min"
