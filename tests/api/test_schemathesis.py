@@ -15,7 +15,7 @@ from tests.factories import UserFactory, add_member
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
-EXAMPLES = 20
+EXAMPLES = 15
 
 
 @pytest.fixture

@@ -198,3 +198,26 @@ def test_rate_limit_per_token_holds_across_addresses(settings, owner, org, make_
     assert answers == [200, 200, 429]
     # Another address without the token is not limited by it.
     assert client.get("/api/v1/challenges/", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_selected_bid_shows_its_state_partners_and_history(decided, make_token, api_get):
+    winner, rival = decided.bids
+    lead_user = decided.applicants[0]
+    secret = make_token(lead_user, winner.applicant)
+    detail = api_get(f"/organization/bids/{winner.pk}/", token=secret).json()
+    assert detail["state"] == BidState.SELECTED
+    assert detail["partners"] == [
+        {
+            "name": decided.partner.legal_name,
+            "country": decided.partner.country.code,
+            "status": "accepted",
+        }
+    ]
+    assert [h["to_state"] for h in detail["history"]][:1] == ["submitted"]
+    assert detail["history"][-1]["to_state"] == BidState.SELECTED
+    # The rival's bid on the same challenge stays a 404 for the lead's token.
+    assert api_get(f"/organization/bids/{rival.pk}/", token=secret).status_code == 404
+    # A partner organization's token does not list the bid as its own.
+    partner_user = decided.partner.memberships.first().user
+    partner_secret = make_token(partner_user, decided.partner)
+    assert api_get("/organization/bids/", token=partner_secret).json()["count"] == 0
