@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from entities.models import Organization
-from entities.rules import AnyUser, membership_of
+from entities.rules import AnyUser, is_operator, membership_of
 
 from .models import AccessToken
 
@@ -16,8 +16,8 @@ def can_create_token(user: AnyUser, organization: Organization) -> bool:
 
 
 def can_revoke_token(user: AnyUser, token: AccessToken) -> bool:
-    """Only the token's own user (another user's token is a 404)."""
-    return user.is_authenticated and token.user_id == user.pk
+    """The token's own user (another user's token is a 404), or an operator in the admin."""
+    return bool(user.is_authenticated and (token.user_id == user.pk or is_operator(user)))
 
 
 def token_grants_access(token: AccessToken) -> bool:

@@ -221,3 +221,18 @@ def test_selected_bid_shows_its_state_partners_and_history(decided, make_token, 
     partner_user = decided.partner.memberships.first().user
     partner_secret = make_token(partner_user, decided.partner)
     assert api_get("/organization/bids/", token=partner_secret).json()["count"] == 0
+
+
+def test_operator_revokes_a_token_in_the_admin(client_for, operator, owner, org, make_token):
+    secret = make_token(owner, org)
+    token = AccessToken.objects.get()
+    client = client_for(operator)
+    assert client.get("/admin/api/accesstoken/").status_code == 200
+    client.post(
+        "/admin/api/accesstoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert secret  # the admin never shows it
+    assert secret not in client.get(f"/admin/api/accesstoken/{token.pk}/change/").content.decode()
