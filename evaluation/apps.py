@@ -17,11 +17,16 @@ class EvaluationConfig(AppConfig):
 
         from .events import EVENTS
         from .lifecycle import install
+        from .services import decision
         from .services.conflicts import conflicts_detect_for_challenge
         from .signals import accept_reviewer_invitations, recheck_conflicts_on_membership
+        from .tasks import queue_decision_feedback
 
         register(*EVENTS)
         install()
+        # The losing bids of a decision are told by the workers, not by the request.
+        if queue_decision_feedback not in decision.FEEDBACK_FAN_OUT:
+            decision.FEEDBACK_FAN_OUT.append(queue_decision_feedback)
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
         post_save.connect(
