@@ -200,6 +200,17 @@ def bid_detail(pk: int) -> Bid | None:
     )
 
 
+def bid_head(pk: int) -> Bid | None:
+    """A bid with its challenge and applicant only (for permission checks before a write)."""
+    return (
+        Bid.objects.select_related(
+            "challenge", "challenge__organization", "applicant", "eligibility_record"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def partner_candidates(bid: Bid, query: str, *, limit: int = 10) -> list[Organization]:
     """Organizations matching `query` that may still be invited to the bid."""
     taken = {p.organization_id for p in bid.partners.all()} | {

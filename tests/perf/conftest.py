@@ -17,3 +17,15 @@ def reviewed_scenario(operator, *, bids: int, reviewers: int = 2) -> tuple[Scena
         for seat in seats:
             review(seat, bid, 3 + (index % 7), comment=f"Comment on bid {index}")
     return scenario, seats
+
+
+def statements(captured) -> int:
+    """Queries of a captured block, without the savepoints of the test's own transaction.
+
+    In a test, the request's outermost `atomic()` is a SAVEPOINT inside the
+    test transaction; in production it is BEGIN/COMMIT, which Django does
+    not log as queries.
+    """
+    return sum(
+        1 for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    )

@@ -11,7 +11,7 @@ from challenges.enums import BidState
 from challenges.models import Bid, BidTransition
 from evaluation import services
 
-from .conftest import reviewed_scenario
+from .conftest import reviewed_scenario, statements
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 50
@@ -24,7 +24,7 @@ def _decide(operator, bids: int) -> tuple[int, object]:
         services.decision_create(
             challenge=scenario.challenge, bid=winner, rationale="Best plan.", by=operator
         )
-    return len(ctx.captured_queries), scenario
+    return statements(ctx), scenario
 
 
 def test_lead_selection_queries_are_constant_in_the_number_of_bids(operator):
