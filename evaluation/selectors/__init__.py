@@ -14,8 +14,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from challenges.enums import BidState, ChallengeState
@@ -272,6 +273,25 @@ def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> Query
             my_conflict=Subquery(declarations.values("has_conflict")[:1]),
             my_review_status=Subquery(reviews.values("status")[:1]),
         )
+    )
+
+
+def reviewer_bids_first(user: User, per_challenge: int) -> QuerySet[Bid]:
+    """The first `per_challenge` bids of each of the user's panels (the review site's index).
+
+    One query with a window function, however many bids the panels hold;
+    the full, paginated list is the review site's bid list.
+    """
+    position = Window(
+        RowNumber(),
+        partition_by=[F("challenge_id")],
+        order_by=[F("submitted_at").asc(), F("pk").asc()],
+    )
+    return (
+        reviewer_bids(user)
+        .annotate(position=position)
+        .filter(position__lte=per_challenge)
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -82,7 +82,8 @@ def _apply_decision(
         challenge=locked,
         bid=winner,
         rationale=rationale,
-        ranking=[row.as_dict() for row in selectors.ranking(locked)],
+        # Computed afresh under the lock: the record must not come from a stale cache.
+        ranking=[row.as_dict() for row in selectors.compute_ranking(locked.pk)],
         decided_by=by,
         decided_at=now,
     )
