@@ -357,6 +357,31 @@ def eligibility_record_create(
     return record
 
 
+def eligibility_records_create(
+    items: Iterable[tuple[Organization, Any, str]],
+) -> list[EligibilityRecord]:
+    """Store several eligibility snapshots with one INSERT: (organization, report, context) each.
+
+    Used at bid submission for the lead and its partners, whatever their number.
+    """
+    records = []
+    for organization, report, context in items:
+        record = EligibilityRecord(
+            organization=organization,
+            subject_name=organization.legal_name,
+            role=report.role,
+            ruleset=report.ruleset,
+            on_date=report.on,
+            eligible=report.eligible,
+            report=report.as_dict(),
+            context=context,
+        )
+        # The organizations are loaded rows: no query to check that they exist.
+        record.full_clean(exclude=["organization"])
+        records.append(record)
+    return EligibilityRecord.objects.bulk_create(records)
+
+
 @transaction.atomic
 def waiver_grant(
     *, organization: Organization, rule_code: str, reason: str, expires_on, by: User

@@ -128,6 +128,11 @@ if REDIS_URL and not TESTING:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous challenge listing and detail pages and listing counts, cached for this
+# long (seconds) and invalidated when a challenge changes (challenges.publiccache);
+# 0 turns it off (the test suite, except the tests of the cache itself).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=0 if TESTING else 300)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

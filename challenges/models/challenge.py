@@ -139,6 +139,17 @@ class Challenge(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["state", "published_at"]),
+            # The public listing's two sort orders, over the public states only.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_newest",
+            ),
+            models.Index(
+                fields=["deadline", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

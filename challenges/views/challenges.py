@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,9 +16,23 @@ from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import Challenge
 from ..prechecks import challenge_precheck
+from ._cache import CachedCountPaginator, anonymous_page_cache
 from ._common import challenge_or_404, error_messages, reason_page
 
 PAGE_SIZE = 12
+# The columns a listing card shows (never the search vector or the long texts).
+LISTING_FIELDS = (
+    "title",
+    "summary",
+    "sector",
+    "state",
+    "deadline",
+    "budget_max",
+    "currency",
+    "published_at",
+    "organization__legal_name",
+    "organization__country",
+)
 
 # Where "Save draft" goes next, by the button pressed (`then`); the edit page otherwise.
 _AFTER_SAVE = {
@@ -30,12 +43,17 @@ _AFTER_SAVE = {
 
 
 # --------------------------------------------------------------------------- public
+@anonymous_page_cache
 def challenge_list(request: HttpRequest) -> HttpResponse:
     filterset = ChallengeFilter(request.GET or None, queryset=Challenge.objects.none())
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    filters = filterset.listing_filters()
+    # The total of these filters is cached (sort and page do not change it).
+    count_key = tuple(sorted((k, str(v)) for k, v in filters.items() if k != "sort"))
+    paginator = CachedCountPaginator(
+        filterset.qs.only(*LISTING_FIELDS), PAGE_SIZE, count_key=count_key
+    )
     page = paginator.get_page(request.GET.get("page"))
     organization = getattr(request, "organization", None) or None
-    filters = filterset.listing_filters()
     return render(
         request,
         "challenges/list.html",
@@ -61,6 +79,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page_cache
 def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> HttpResponse:
     challenge = challenge_or_404(request, pk)
     user = request.user

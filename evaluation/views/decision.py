@@ -33,6 +33,9 @@ def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+DECISION_RANKING_ROWS = 20
+
+
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Select the lead: the form, then a confirmation step, then exactly one decision."""
@@ -65,7 +68,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "challenge": challenge,
             "form": form,
-            "ranking": ranking,
+            # The top of the (cached) ranking; the full table is on the challenge's page.
+            "ranking": ranking[:DECISION_RANKING_ROWS],
+            "ranking_total": len(ranking),
             "confirming": confirming and not form.errors,
             "chosen": chosen,
             "others": [b for b in candidates if chosen is None or b.pk != chosen.pk],
