@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.throttle.ThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,7 +219,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's defaults, stated so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins are counted by portal/throttle.py instead (a hard limit per
+    # client address, a progressive delay per account, never a lock-out).
+    "login_failed": "",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -226,6 +233,13 @@ ACCOUNT_RATE_LIMITS = {
 # per-IP rate limits then read the client from X-Forwarded-For, trusting as many
 # entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOGIN_THROTTLE = {
+    "address_failures": env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30),
+    "address_window": env.int("LOGIN_THROTTLE_ADDRESS_WINDOW", default=15 * 60),
+    "account_free_failures": env.int("LOGIN_THROTTLE_ACCOUNT_FREE_FAILURES", default=5),
+    "account_max_delay": env.int("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", default=60),
+    "account_window": 15 * 60,
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
@@ -354,6 +368,32 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp 4) on every response. Scripts run only from
+# our own origin or with the per-request nonce (`nonce="{{ request.csp_nonce }}"`
+# on every <script> tag); inline handlers and javascript: URLs are refused.
+# Styles keep 'unsafe-inline': templates still carry style="" attributes, which
+# no nonce can cover (README "Content-Security-Policy").
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "report-uri": CSP_REPORT_PATH,
+        "report-to": "csp",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from evaluation.admin import review_site
 
-from . import statistics, views
+from . import security, statistics, views
 
 admin.site.site_header = _("ASEAN–Guangxi AI Portal · Programme office")
 admin.site.site_title = _("Programme office")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", security.csp_report, name="csp_report"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("operator/", statistics.operator_dashboard, name="operator_dashboard"),
     path("accounts/profile/", views.profile, name="profile"),
