@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ActiveOrganizationMiddleware",
+    "portal.mfa.SecondFactorRequiredMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.FriendlyNotFoundMiddleware",
 ]
@@ -240,7 +241,15 @@ LOGIN_THROTTLE = {
     "account_max_delay": env.int("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", default=60),
     "account_window": 15 * 60,
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factor (README "Second factor"): authenticator apps (TOTP), WebAuthn
+# passkeys and security keys, and recovery codes. Required for staff, superusers
+# and reviewers, and for members of organizations whose owners ask for it
+# (portal/mfa.py checks it on every request).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+# WebAuthn needs HTTPS, except on http://localhost in the embedded default.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
 # --- I18N -----------------------------------------------------------------

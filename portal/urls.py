@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,9 @@ from . import security, statistics, views
 admin.site.site_header = _("ASEAN–Guangxi AI Portal · Programme office")
 admin.site.site_title = _("Programme office")
 admin.site.index_title = _("Administration")
+# Signing in to the admin goes through the portal's own sign-in page (throttling,
+# second factor), never through Django's password-only admin form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
