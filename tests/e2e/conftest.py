@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,27 @@ def new_page(browser, request):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def pass_second_factor(page) -> None:
+    """Enter the authenticator code when the portal asks for one after the password.
+
+    Privileged test users share the factories' TOTP secret (tests/factories.py).
+    A code already used by that user is refused, so a refused code is retried
+    once with the next period's code.
+    """
+    from tests.factories import totp_code
+
+    page.wait_for_load_state()
+    for _attempt in range(2):
+        if "/accounts/2fa/authenticate/" not in page.url:
+            return
+        page.locator("input[name=code]").fill(totp_code())
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign In", exact=True).click()
+        if "/accounts/2fa/authenticate/" not in page.url:
+            return
+        time.sleep(31 - time.time() % 30)
 
 
 def shot(page, name: str) -> Path:
