@@ -225,9 +225,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105  # a rate limit, not a password
+    "change_password": "5/m/user",  # nosec B105  # a rate limit, not a password
     "manage_email": "10/m/user",
 }
 # Behind the reverse proxy every request comes from the proxy's address: allauth's
