@@ -247,7 +247,8 @@ LOGIN_THROTTLE = {
 # (portal/mfa.py checks it on every request).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+# Passkey sign-in counts as both factors, so the key must check its user (PIN, biometrics).
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
 # WebAuthn needs HTTPS, except on http://localhost in the embedded default.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
