@@ -9,7 +9,7 @@ LOCALES := zh_Hans vi th id ms km lo my fil pt
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
 EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 
-.PHONY: run test lint format install messages lock clean demo backup restore
+.PHONY: run test lint audit format install messages lock clean demo backup restore
 
 $(STAMP): requirements-dev.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory audit
+
+# Code audit (bandit, config in pyproject.toml) and dependency audit (pip-audit over
+# the lock files; README "Security audit" says what happens when the index cannot answer).
+audit: $(STAMP)
+	$(BIN)/bandit -c pyproject.toml -r core notifications entities challenges evaluation portal -q
+	$(BIN)/python .ci/audit_dependencies.py requirements.lock requirements-dev.lock
 
 format: $(STAMP)
 	$(BIN)/ruff format .

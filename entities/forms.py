@@ -212,6 +212,17 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
+class SecondFactorPolicyForm(forms.Form):
+    require_second_factor = forms.BooleanField(
+        label=_("Require a second factor of everyone working for this organization"),
+        help_text=_(
+            "Members without an authenticator app or a passkey are asked to set one up "
+            "before they can work for the organization. This includes you."
+        ),
+        required=False,
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -159,6 +159,15 @@ class Organization(models.Model):
         related_name="+",
     )
 
+    require_second_factor = models.BooleanField(
+        _("members must use a second factor"),
+        default=False,
+        help_text=_(
+            "When on, members working for this organization must sign in with an "
+            "authenticator app or a passkey as well as their password."
+        ),
+    )
+
     members_group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="organization", editable=False
     )

@@ -19,6 +19,15 @@ from .enums import (
 from .models import CapabilityDeclaration, Invitation, Membership, Organization, RuleWaiver, User
 
 
+def has_second_factor(user: User) -> bool:
+    """Whether the user has an authenticator app or a passkey (recovery codes alone do not count)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
 def memberships_for(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()

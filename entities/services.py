@@ -181,6 +181,39 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
 
 
 @transaction.atomic
+def organization_set_second_factor_policy(
+    *, organization: Organization, required: bool, by: User
+) -> Organization:
+    """Require (or stop requiring) a second factor of everyone working for the organization.
+
+    Members are told by e-mail when it becomes required; the change is in the
+    organization's history.
+    """
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.require_second_factor == required:
+        return organization
+    organization.require_second_factor = required
+    organization._change_reason = (
+        f"second factor {'required' if required else 'no longer required'} by {by}"
+    )
+    # Only a boolean changes: no full_clean(), which would re-judge registration data
+    # an operator may have accepted with a waiver.
+    organization.save(update_fields=["require_second_factor", "updated_at"])
+    if required:
+        notify(
+            [user for user in organization_users(organization) if user.pk != by.pk],
+            "organization.second_factor_required",
+            organization,
+            {
+                "organization": organization.legal_name,
+                "changed_by": str(by),
+                "url": reverse("mfa_index"),
+            },
+        )
+    return organization
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     """Remove a member; the last owner cannot be removed (nor leave)."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("organizations/<int:pk>/members/", members.members, name="members"),
     path(
+        "organizations/<int:pk>/second-factor/",
+        members.second_factor_policy,
+        name="second_factor_policy",
+    ),
+    path(
         "organizations/<int:pk>/members/<int:member_pk>/role/",
         members.member_role,
         name="member_role",

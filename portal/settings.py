@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,11 +71,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.throttle.ThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ActiveOrganizationMiddleware",
+    "portal.mfa.SecondFactorRequiredMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.FriendlyNotFoundMiddleware",
 ]
@@ -219,19 +225,37 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's defaults, stated so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins are counted by portal/throttle.py instead (a hard limit per
+    # client address, a progressive delay per account, never a lock-out).
+    "login_failed": "",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105  # a rate limit, not a password
+    "change_password": "5/m/user",  # nosec B105  # a rate limit, not a password
     "manage_email": "10/m/user",
 }
 # Behind the reverse proxy every request comes from the proxy's address: allauth's
 # per-IP rate limits then read the client from X-Forwarded-For, trusting as many
 # entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+LOGIN_THROTTLE = {
+    "address_failures": env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30),
+    "address_window": env.int("LOGIN_THROTTLE_ADDRESS_WINDOW", default=15 * 60),
+    "account_free_failures": env.int("LOGIN_THROTTLE_ACCOUNT_FREE_FAILURES", default=5),
+    "account_max_delay": env.int("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", default=60),
+    "account_window": 15 * 60,
+}
+# Second factor (README "Second factor"): authenticator apps (TOTP), WebAuthn
+# passkeys and security keys, and recovery codes. Required for staff, superusers
+# and reviewers, and for members of organizations whose owners ask for it
+# (portal/mfa.py checks it on every request).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Passkey sign-in counts as both factors, so the key must check its user (PIN, biometrics).
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
+# WebAuthn needs HTTPS, except on http://localhost in the embedded default.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
 # --- I18N -----------------------------------------------------------------
@@ -366,6 +390,32 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp 4) on every response. Scripts run only from
+# our own origin or with the per-request nonce (`nonce="{{ request.csp_nonce }}"`
+# on every <script> tag); inline handlers and javascript: URLs are refused.
+# Styles keep 'unsafe-inline': templates still carry style="" attributes, which
+# no nonce can cover (README "Content-Security-Policy").
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "report-uri": CSP_REPORT_PATH,
+        "report-to": "csp",
+    },
+}
 
 LOGGING = {
     "version": 1,
