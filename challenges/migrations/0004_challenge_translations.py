@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                 'ordering': ['language_code'],
                 'unique_together': {('language_code', 'master')},
             },
-            bases=(parler.models.TranslatedFieldsModelMixin, models.Model),
+            # Plain model in migration state: the historical Challenge has no parler mixin.
+            bases=(models.Model,),
         ),
     ]

@@ -75,7 +75,8 @@ def browse_challenges(
 
 
 def featured_challenges(limit: int = 6) -> list[Challenge]:
-    return list(public_challenges().filter(open_q()).order_by("deadline")[:limit])
+    featured = public_challenges().filter(open_q()).prefetch_related("translations")
+    return list(featured.order_by("deadline")[:limit])
 
 
 def programme_figures() -> dict[str, int]:
@@ -91,7 +92,7 @@ def programme_figures() -> dict[str, int]:
 def challenge_detail(pk: int) -> Challenge | None:
     return (
         Challenge.objects.select_related("organization", "eligibility_record")
-        .prefetch_related("kpis", "attachments")
+        .prefetch_related("kpis", "attachments", "translations")
         .filter(pk=pk)
         .first()
     )
