@@ -21,8 +21,8 @@ from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
 TRANSLATED_PREFIX = "translated_"
-# Languages an original may be written in that Django has no entry for.
-_EXTRA_NAMES = {"tet": "Tetun"}
+# Own names Django lacks (Tetum) or gives in English (Khmer).
+_EXTRA_NAMES = {"tet": "Tetun", "km": "ភាសាខ្មែរ"}
 
 
 def normalize(code: str | None) -> str:
@@ -97,10 +97,12 @@ def versions_of(obj: Any) -> list[Version]:
 
 def safe_language_name(code: str) -> str:
     """The language's own name; the code itself for a language Django has no entry for."""
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code]
     try:
         return get_language_info(code)["name_local"]
     except KeyError:
-        return _EXTRA_NAMES.get(code, code)
+        return code
 
 
 def chosen_language(obj: Any, requested: str | None) -> str:
