@@ -111,3 +111,29 @@ def chosen_language(obj: Any, requested: str | None) -> str:
         if candidate and has_version(obj, candidate):
             return normalize(candidate)
     return original_language_of(obj)
+
+
+#: Marks a stored "every version" value (`all_versions`) in notification contexts.
+ORIGINAL_KEY = "_original"
+
+
+def all_versions(obj: Any, field: str) -> str | dict[str, str]:
+    """`field` in every language version, for a context rendered later in another language.
+
+    Just the original text when there are no translations (so stored contexts stay
+    plain strings); otherwise `{ORIGINAL_KEY: original, "<language>": text, …}`,
+    which `pick_version` turns into the reader's version when the message is rendered.
+    """
+    original = getattr(obj, field, "") or ""
+    rows = _translations(obj)
+    if not rows:
+        return original
+    versions = {normalize(r.language_code): getattr(r, TRANSLATED_PREFIX + field, "") for r in rows}
+    return {ORIGINAL_KEY: original} | {code: text for code, text in versions.items() if text}
+
+
+def pick_version(value: Any, language: str | None = None) -> Any:
+    """The `language` (default: active) version of an `all_versions` value; others unchanged."""
+    if not isinstance(value, dict) or ORIGINAL_KEY not in value:
+        return value
+    return value.get(normalize(language) if language else reader_language()) or value[ORIGINAL_KEY]

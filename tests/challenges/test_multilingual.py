@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from challenges import multilingual
+from challenges import lifecycle, multilingual
 from challenges.enums import ChallengeState
 from challenges.models import Challenge, ChallengeTranslation
 from core.multilingual import localized, versions_of
@@ -192,3 +193,29 @@ def test_translation_pages_are_404_for_outsiders_viewers_and_non_drafts(
     assert client_for(outsider).post(url, {"language": "en"}).status_code == 404
     assert client_for(viewer).get(url).status_code == 404
     assert not ChallengeTranslation.objects.exists()
+
+
+def test_emails_carry_the_recipients_version_of_the_title(
+    operator, django_capture_on_commit_callbacks
+):
+    challenge = ChallengeFactory(title="Flood warning for the Mekong")
+    chinese_reader = UserFactory(email="zh.owner@example.org", preferred_language="zh-hans")
+    add_member(challenge.organization, chinese_reader, MembershipRole.OWNER)
+    english_reader = UserFactory(email="en.editor@example.org", preferred_language="en")
+    add_member(challenge.organization, english_reader, MembershipRole.EDITOR)
+    multilingual.challenge_translation_save(
+        challenge=challenge,
+        language="zh-hans",
+        by=english_reader,
+        title="湄公河洪水预警",
+        summary="洪水来时没有预警。",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.transition_challenge(challenge, "submit", by=english_reader)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.transition_challenge(challenge, "publish", by=operator)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "湄公河洪水预警" in subjects["zh.owner@example.org"]
+    assert "Flood warning for the Mekong" in subjects["en.editor@example.org"]
+    assert "湄公河" not in subjects["en.editor@example.org"]
