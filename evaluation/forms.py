@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.enums import Sector
 from challenges.forms.listing import asean_country_choices
 from challenges.models import Bid, ChallengeKPI
+from core.multilingual import localized
 from entities.forms import MultipleFileField
 from entities.models import Membership, User
 
@@ -255,7 +256,7 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=_("Score for “%(name)s”") % {"name": criterion.name},
+                label=_("Score for “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
@@ -268,7 +269,7 @@ class ReviewForm(forms.Form):
                 },
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                label=_("Comment on “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -493,4 +494,44 @@ class ResultsFilterForm(forms.Form):
             "country": data.get("country") or "",
             "sector": data.get("sector") or "",
             "year": data.get("year") or None,
+        }
+
+
+class RubricTranslationForm(forms.Form):
+    """One language version of every criterion: a name and guidance per criterion."""
+
+    def __init__(self, *args: Any, criteria: list[Any], language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            row = next((t for t in c.translations.all() if t.language_code == language), None)
+            self.fields[f"name_{c.pk}"] = forms.CharField(
+                label=_("Criterion “%(name)s” in this language") % {"name": c.name},
+                max_length=120,
+                required=False,
+                initial=row.translated_name if row else "",
+                help_text=_("Leave empty to show the original to readers of this language."),
+            )
+            self.fields[f"guidance_{c.pk}"] = forms.CharField(
+                label=_("Guidance for “%(name)s” in this language") % {"name": c.name},
+                max_length=2000,
+                required=False,
+                initial=row.translated_guidance if row else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for c in self.criteria:
+            if data.get(f"guidance_{c.pk}") and not data.get(f"name_{c.pk}"):
+                self.add_error(f"name_{c.pk}", _("Give the criterion's name with its guidance."))
+        return data
+
+    def rows(self) -> dict[int, dict[str, str]]:
+        return {
+            c.pk: {
+                "name": self.cleaned_data.get(f"name_{c.pk}", ""),
+                "guidance": self.cleaned_data.get(f"guidance_{c.pk}", ""),
+            }
+            for c in self.criteria
         }
