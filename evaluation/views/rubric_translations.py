@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.multilingual import normalize, safe_language_name
 
 from .. import rules, selectors, services
-from ..forms import RubricTranslationForm
+from ..translation_forms import RubricTranslationForm
 from ._common import operator_challenge_or_404, show_errors
 
 
