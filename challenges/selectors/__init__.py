@@ -92,7 +92,7 @@ def programme_figures() -> dict[str, int]:
 def challenge_detail(pk: int) -> Challenge | None:
     return (
         Challenge.objects.select_related("organization", "eligibility_record")
-        .prefetch_related("kpis", "attachments", "translations")
+        .prefetch_related("kpis", "attachments", "translations", "organization__translations")
         .filter(pk=pk)
         .first()
     )
