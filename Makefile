@@ -12,6 +12,10 @@ EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
 .PHONY: run test lint audit format install messages lock clean demo backup restore
 
 $(STAMP): requirements-dev.lock
+	@# PyICU (word segmentation for search) builds against the system's ICU.
+	@pkg-config --exists icu-uc 2>/dev/null && command -v c++ >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config g++) \
+		|| { echo "Install libicu-dev, pkg-config and g++ (needed to build PyICU)." >&2; exit 1; }
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock

@@ -20,6 +20,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.multilingual import all_versions
 from core.transitions import (
     Actor,
     AlreadyDone,
@@ -152,7 +153,7 @@ def applicant_partners_and_operators(change: Change) -> list[User]:
 def challenge_context(change: Change) -> dict[str, Any]:
     challenge = change.obj
     return {
-        "challenge": challenge.title,
+        "challenge": all_versions(challenge, "title"),
         "organization": challenge.organization.legal_name,
         "url": challenge.get_absolute_url(),
         "reason": change.reason,
@@ -163,7 +164,7 @@ def challenge_context(change: Change) -> dict[str, Any]:
 def bid_context(change: Change) -> dict[str, Any]:
     bid = change.obj
     return {
-        "challenge": bid.challenge.title,
+        "challenge": all_versions(bid.challenge, "title"),
         "applicant": bid.applicant.legal_name,
         "url": bid.get_absolute_url(),
         "reason": change.reason,

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from core.multilingual import all_versions
 from core.transitions import Change
 from notifications.services import notify
 
@@ -65,7 +66,7 @@ def send_deadline_reminders() -> int:
                             "challenge.deadline_reminder",
                             bid,
                             {
-                                "challenge": challenge.title,
+                                "challenge": all_versions(challenge, "title"),
                                 "deadline": timezone.localtime(challenge.deadline).strftime(
                                     "%Y-%m-%d %H:%M"
                                 ),

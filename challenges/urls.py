@@ -1,7 +1,16 @@
 from django.urls import path
 
 from .feeds import NewChallengesAtomFeed, NewChallengesFeed
-from .views import attachments, bids, calendars, challenges, partners, saved_searches, vetting
+from .views import (
+    attachments,
+    bids,
+    calendars,
+    challenges,
+    partners,
+    saved_searches,
+    translations,
+    vetting,
+)
 
 app_name = "challenges"
 
@@ -13,6 +22,16 @@ urlpatterns = [
     path("challenges/<int:pk>/preview/", challenges.challenge_preview, name="preview"),
     path("challenges/<int:pk>/submit/", challenges.challenge_submit, name="submit"),
     path("challenges/<int:pk>/withdraw/", challenges.challenge_withdraw, name="withdraw"),
+    path(
+        "challenges/<int:pk>/translations/",
+        translations.challenge_translations,
+        name="translations",
+    ),
+    path(
+        "challenges/<int:pk>/translations/<str:language>/remove/",
+        translations.challenge_translation_delete,
+        name="translation_delete",
+    ),
     path("challenges/<int:pk>/attachments/", attachments.challenge_attachments, name="attachments"),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +36,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    OrganizationTranslation,
     RuleWaiver,
     User,
 )
@@ -447,3 +449,33 @@ def waiver_revoke(*, waiver: RuleWaiver, by: User) -> RuleWaiver:
         waiver._change_reason = "revoked"
         waiver.save()
     return waiver
+
+
+def profile_translation_languages(organization: Organization) -> list[tuple[str, str]]:
+    """The languages a profile version may be added in: every UI language but the original's."""
+    return [(c, str(n)) for c, n in settings.LANGUAGES if c != organization.profile_language]
+
+
+@transaction.atomic
+def organization_profile_translation_save(
+    *, organization: Organization, language: str, profile: str, by: User
+) -> OrganizationTranslation | None:
+    """Add, replace or (with an empty text) remove one language version of the public profile."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if language not in dict(profile_translation_languages(locked)):
+        raise ValidationError(
+            {"language": _("Choose a portal language other than the profile's own.")}
+        )
+    row = OrganizationTranslation.objects.filter(master=locked, language_code=language).first()
+    profile = (profile or "").strip()
+    if not profile:
+        if row is not None:
+            row._history_user = by
+            row.delete()
+        return None
+    row = row or OrganizationTranslation(master=locked, language_code=language)
+    row.translated_profile = profile
+    row.full_clean()
+    row._history_user = by
+    row.save()
+    return row

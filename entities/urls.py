@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import capabilities, eligibility, members, organizations
+from .views import capabilities, eligibility, members, organizations, profile_translations
 
 app_name = "entities"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("organizations/switch/", organizations.switch, name="switch"),
     path("organizations/<int:pk>/", organizations.organization_detail, name="detail"),
     path("organizations/<int:pk>/edit/", organizations.organization_edit, name="edit"),
+    path(
+        "organizations/<int:pk>/profile/translations/",
+        profile_translations.profile_translations,
+        name="profile_translations",
+    ),
     path(
         "organizations/<int:pk>/verification/",
         organizations.organization_request_verification,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "parler",
     "core",
     "notifications",
     "entities",
@@ -290,6 +291,13 @@ LANGUAGES_AWAITING_REVIEW = env.list(
     default=["zh-hans", "vi", "th", "id", "ms", "km", "lo", "my", "fil", "pt"],
 )
 FORMAT_MODULE_PATH = ["portal.formats"]
+# Content in several languages (core/multilingual.py): translations are
+# django-parler rows in any UI language; the original stays in the model's own
+# columns, so parler's own fallback is not used. Rows are read with
+# prefetch_related("translations"), not through parler's cache.
+PARLER_LANGUAGES = {None: tuple({"code": code} for code, _name in LANGUAGES)}
+PARLER_DEFAULT_LANGUAGE_CODE = "en"
+PARLER_ENABLE_CACHING = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

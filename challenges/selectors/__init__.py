@@ -86,7 +86,8 @@ def _bounded(matches: QuerySet[Challenge]) -> QuerySet[Challenge]:
 
 
 def featured_challenges(limit: int = 6) -> list[Challenge]:
-    return list(public_challenges().filter(open_q()).order_by("deadline")[:limit])
+    featured = public_challenges().filter(open_q()).prefetch_related("translations")
+    return list(featured.order_by("deadline")[:limit])
 
 
 def programme_figures() -> dict[str, int]:
@@ -102,7 +103,7 @@ def programme_figures() -> dict[str, int]:
 def challenge_detail(pk: int) -> Challenge | None:
     return (
         Challenge.objects.select_related("organization", "eligibility_record")
-        .prefetch_related("kpis", "attachments")
+        .prefetch_related("kpis", "attachments", "translations", "organization__translations")
         .filter(pk=pk)
         .first()
     )

@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import multilingual
 from entities import rules as entity_rules
 
 from .. import lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
-from ..models import Challenge
+from ..models import TRANSLATED_FIELDS, Challenge
 from ..prechecks import challenge_precheck
 from ._cache import CachedCountPaginator, anonymous_page_cache
 from ._common import challenge_or_404, error_messages, reason_page
@@ -53,6 +56,9 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         filterset.qs.only(*LISTING_FIELDS), PAGE_SIZE, count_key=count_key
     )
     page = paginator.get_page(request.GET.get("page"))
+    # Cards show the reader's language version (core.multilingual): one query for all.
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "translations")
     organization = getattr(request, "organization", None) or None
     return render(
         request,
@@ -109,9 +115,24 @@ def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> Ht
         if user.is_authenticated
         else False,
     }
+    context |= _version_context(request, challenge)
     if context["internals"]:
         context["history"] = selectors.challenge_history(challenge)
     return render(request, "challenges/detail.html", context)
+
+
+def _version_context(request: HttpRequest, challenge: Challenge) -> dict[str, object]:
+    """The language version to show (`?version=`, else the reader's, else the original)."""
+    version = multilingual.chosen_language(challenge, request.GET.get("version"))
+    original = multilingual.original_language_of(challenge)
+    return {
+        "version": version,
+        "version_is_original": version == original,
+        "reader_language": multilingual.reader_language(),
+        "original_name": multilingual.safe_language_name(original),
+        "versions": multilingual.versions_of(challenge),
+        "text": {f: multilingual.localized(challenge, f, version) for f in TRANSLATED_FIELDS},
+    }
 
 
 # --------------------------------------------------------------------------- drafting

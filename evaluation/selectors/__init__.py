@@ -132,7 +132,15 @@ def reviewer_pool(challenge: Challenge) -> QuerySet[User]:
 
 
 def rubric(challenge: Challenge) -> list[Criterion]:
-    return list(Criterion.objects.filter(challenge=challenge).order_by("order", "pk"))
+    """The criteria in order, with their translations (shown in the reader's language)."""
+    criteria = list(
+        Criterion.objects.filter(challenge=challenge)
+        .prefetch_related("translations")
+        .order_by("order", "pk")
+    )
+    for criterion in criteria:
+        criterion.challenge = challenge  # its original language, without a query each
+    return criteria
 
 
 def rubric_is_locked(challenge: Challenge) -> bool:
