@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from evaluation.admin import review_site
 
-from . import statistics, views
+from . import audit, statistics, views
 
 admin.site.site_header = _("ASEAN–Guangxi AI Portal · Programme office")
 admin.site.site_title = _("Programme office")
@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("statistics/", statistics.statistics, name="statistics"),
     path("operator/", statistics.operator_dashboard, name="operator_dashboard"),
+    path("operator/audit/", audit.audit_trail, name="audit_trail"),
+    path("operator/audit/export.csv", audit.audit_export, name="audit_export"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
