@@ -85,14 +85,8 @@ def consent_outdated(user: User, *, ask_without_record: bool = False) -> bool:
 
 
 # --------------------------------------------------------------------------- download my data
-def personal_data(user: User) -> dict[str, Any]:
-    """Everything the portal holds about `user` as a person, as JSON-ready data."""
-    audit = AuditEntry.objects.filter(actor_id=user.pk) | AuditEntry.objects.filter(
-        object_type=User._meta.label_lower, object_id=str(user.pk)
-    )
-    data: dict[str, Any] = {
-        "format": "asean-guangxi-portal/personal-data/1",
-        "exported_at": timezone.now(),
+def _account_data(user: User) -> dict[str, Any]:
+    return {
         "profile": {
             "id": user.pk,
             "email": user.email,
@@ -109,6 +103,17 @@ def personal_data(user: User) -> dict[str, Any]:
         "privacy_consents": list(
             PrivacyConsent.objects.filter(user=user).values("version", "accepted_at")
         ),
+        "second_factors": list(
+            Authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
+        ),
+    }
+
+
+def _activity_data(user: User) -> dict[str, Any]:
+    audit = AuditEntry.objects.filter(actor_id=user.pk) | AuditEntry.objects.filter(
+        object_type=User._meta.label_lower, object_id=str(user.pk)
+    )
+    return {
         "memberships": [
             {
                 "organization_id": m.organization_id,
@@ -129,9 +134,6 @@ def personal_data(user: User) -> dict[str, Any]:
         "notifications": list(
             Notification.objects.filter(recipient=user).values("event", "created_at", "read_at")
         ),
-        "second_factors": list(
-            Authenticator.objects.filter(user=user).values("type", "created_at", "last_used_at")
-        ),
         "audit_entries": list(
             audit.order_by("at").values(
                 "at",
@@ -144,6 +146,16 @@ def personal_data(user: User) -> dict[str, Any]:
                 "details",
             )
         ),
+    }
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything the portal holds about `user` as a person, as JSON-ready data."""
+    data: dict[str, Any] = {
+        "format": "asean-guangxi-portal/personal-data/1",
+        "exported_at": timezone.now(),
+        **_account_data(user),
+        **_activity_data(user),
     }
     for exporter in _EXPORTERS:
         data.update(exporter(user))
