@@ -73,8 +73,13 @@ def _delete_drafts(queryset: models.QuerySet, owner_field: str) -> int:
             content_type=content_type, object_pk__in=object_pks
         ).delete()
     model._default_manager.filter(pk__in=pks).delete()
-    # After the rows: simple_history writes a "deleted" record as they go.
+    # After the rows: simple_history writes a "deleted" record as they go, for the
+    # drafts and for their cascaded children (partners, …).
     model.history.filter(id__in=pks).delete()
+    for relation in model._meta.related_objects:
+        child = relation.related_model
+        if relation.on_delete is models.CASCADE and hasattr(child, "history"):
+            child.history.filter(**{f"{relation.field.attname}__in": pks}).delete()
     storage = Attachment._meta.get_field("file").storage
     transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
     return len(pks)

@@ -263,6 +263,7 @@ def test_retention_deletes_abandoned_drafts_only(long_ago, settings):
     assert set(Challenge.objects.values_list("pk", flat=True)) == {fresh.pk, returned.pk, listed.pk}
     assert list(Bid.objects.values_list("pk", flat=True)) == [new_bid.pk]
     assert not Challenge.history.filter(id=abandoned.pk).exists()
+    assert not Bid.history.filter(id=old_bid.pk).exists()
     assert Challenge.objects.get(pk=returned.pk).state == ChallengeState.DRAFT
     assert purge_retention() == {"bids": 0, "challenges": 0, "invitations": 0, "accounts": 0}
     assert AuditEntry.objects.filter(action=AuditAction.RETENTION_PURGED).count() == 1
