@@ -13,7 +13,7 @@ from core.multilingual import all_versions
 from core.transitions import Change
 from notifications.services import notify
 
-from . import alerts, lifecycle, selectors
+from . import alerts, lifecycle, privacy, selectors
 from .enums import ChallengeState
 from .models import Challenge, DeadlineReminder
 
@@ -97,3 +97,11 @@ def queue_saved_search_alerts(change: Change) -> None:
             log.warning("could not queue saved-search alerts of challenge %s", challenge_id)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def purge_retention() -> dict[str, int]:
+    """The daily retention sweep (README "Privacy and personal data"); idempotent."""
+    counts = privacy.retention_purge()
+    log.info("retention sweep: %s", counts)
+    return counts

@@ -452,3 +452,23 @@ class RuleWaiver(models.Model):
             self.revoked_at is None
             and timezone.localdate(self.granted_at) <= day <= self.expires_on
         )
+
+
+# --------------------------------------------------------------------------- privacy
+class PrivacyConsent(models.Model):
+    """A person accepted a version of the privacy notice (at sign-up, or again when it changed)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_consents")
+    version = models.CharField(_("privacy notice version"), max_length=32)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="privacy_consent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.version}"

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.throttle.ThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ActiveOrganizationMiddleware",
     "portal.mfa.SecondFactorRequiredMiddleware",
+    "portal.middleware.PrivacyConsentMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.FriendlyNotFoundMiddleware",
 ]
@@ -169,6 +171,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
+# Personal data (README "Privacy and personal data"): retention periods in days, and
+# whether accounts with no consent on record (created before the notice) are asked too.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
+RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=30)
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
+PRIVACY_ASK_WITHOUT_CONSENT = env.bool("PRIVACY_ASK_WITHOUT_CONSENT", default=False)
+
 CELERY_BEAT_SCHEDULE = {
     "close-challenges-past-deadline": {
         "task": "challenges.tasks.close_due_challenges",
@@ -181,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deliveries": {
         "task": "notifications.tasks.requeue_stale_deliveries",
         "schedule": 60.0,
+    },
+    "retention-sweep": {
+        "task": "challenges.tasks.purge_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "daily-digest": {
         "task": "notifications.tasks.send_daily_digests",

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.enums import AuditAction
+
 from .. import rules, selectors, services
 from ..forms import DecisionForm
 from ..resources import FORMATS, RankingResource
@@ -30,6 +33,11 @@ def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"ranking-{challenge.pk}-{slugify(challenge.title)[:40]}-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
+    audit_record(
+        AuditAction.EXPORT_DOWNLOADED,
+        obj=challenge,
+        details={"name": name, "format": fmt, "rows": len(rows)},
+    )
     return response
 
 

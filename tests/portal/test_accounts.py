@@ -64,6 +64,7 @@ def test_signup_requires_email_verification_before_login(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert response.status_code == 302
@@ -96,6 +97,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     page = client.get(_link(mail.outbox[0], "/accounts/confirm-email/"))
@@ -112,6 +114,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
                 "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
+                "accept_privacy": "on",
             },
             "email",
         ),
@@ -130,6 +133,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
                 "full_name": "",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
+                "accept_privacy": "on",
             },
             "full_name",
         ),
@@ -161,6 +165,7 @@ def test_signup_existing_email_creates_no_second_account(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
@@ -175,6 +180,7 @@ def test_signup_in_chinese_remembers_language(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.get(email="li@example.org").preferred_language == "zh-hans"
@@ -379,6 +385,7 @@ def test_signup_keeps_the_full_name(client):
             "full_name": "Siti Rahman",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.get(email="siti@example.org").full_name == "Siti Rahman"
