@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.multilingual import all_versions
 from entities.enums import MembershipRole
 from entities.files import UploadInfo
 from entities.models import Organization, User
@@ -305,7 +306,7 @@ def partner_add(
         "bid.partner_invited",
         partner,
         {
-            "challenge": locked.challenge.title,
+            "challenge": all_versions(locked.challenge, "title"),
             "applicant": locked.applicant.legal_name,
             "bid": str(locked),
             "url": reverse("challenges:partner_respond", args=[partner.token]),
@@ -339,7 +340,7 @@ def partner_invite_email(
         "bid.partner_invited",
         partner,
         {
-            "challenge": locked.challenge.title,
+            "challenge": all_versions(locked.challenge, "title"),
             "applicant": locked.applicant.legal_name,
             "bid": str(locked),
             "url": reverse("challenges:partner_respond", args=[partner.token]),
@@ -404,7 +405,7 @@ def partner_respond(
         bid,
         {
             "partner": organization.legal_name,
-            "challenge": bid.challenge.title,
+            "challenge": all_versions(bid.challenge, "title"),
             "reason": partner.response_note,
             "url": bid.get_absolute_url(),
         },

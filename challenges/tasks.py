@@ -9,10 +9,11 @@ from celery import shared_task
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from core.multilingual import all_versions
 from core.transitions import Change
 from notifications.services import notify
 
-from . import alerts, lifecycle, selectors
+from . import alerts, lifecycle, privacy, selectors
 from .enums import ChallengeState
 from .models import Challenge, DeadlineReminder
 
@@ -65,7 +66,7 @@ def send_deadline_reminders() -> int:
                             "challenge.deadline_reminder",
                             bid,
                             {
-                                "challenge": challenge.title,
+                                "challenge": all_versions(challenge, "title"),
                                 "deadline": timezone.localtime(challenge.deadline).strftime(
                                     "%Y-%m-%d %H:%M"
                                 ),
@@ -96,3 +97,11 @@ def queue_saved_search_alerts(change: Change) -> None:
             log.warning("could not queue saved-search alerts of challenge %s", challenge_id)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def purge_retention() -> dict[str, int]:
+    """The daily retention sweep (README "Privacy and personal data"); idempotent."""
+    counts = privacy.retention_purge()
+    log.info("retention sweep: %s", counts)
+    return counts

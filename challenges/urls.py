@@ -9,6 +9,7 @@ from .views import (
     exports,
     partners,
     saved_searches,
+    translations,
     vetting,
 )
 
@@ -22,6 +23,16 @@ urlpatterns = [
     path("challenges/<int:pk>/preview/", challenges.challenge_preview, name="preview"),
     path("challenges/<int:pk>/submit/", challenges.challenge_submit, name="submit"),
     path("challenges/<int:pk>/withdraw/", challenges.challenge_withdraw, name="withdraw"),
+    path(
+        "challenges/<int:pk>/translations/",
+        translations.challenge_translations,
+        name="translations",
+    ),
+    path(
+        "challenges/<int:pk>/translations/<str:language>/remove/",
+        translations.challenge_translation_delete,
+        name="translation_delete",
+    ),
     path("challenges/<int:pk>/attachments/", attachments.challenge_attachments, name="attachments"),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.enums import Sector
 from challenges.forms.listing import asean_country_choices
 from challenges.models import Bid, ChallengeKPI
+from core.multilingual import localized
 from entities.forms import MultipleFileField
 from entities.models import Membership, User
 
@@ -255,7 +256,7 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=_("Score for “%(name)s”") % {"name": criterion.name},
+                label=_("Score for “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
@@ -268,7 +269,7 @@ class ReviewForm(forms.Form):
                 },
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                label=_("Comment on “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -27,6 +27,7 @@ from challenges.lifecycle import (
     programme_operators,
 )
 from challenges.models import Bid, Challenge
+from core.multilingual import all_versions
 from core.transitions import Actor, Change, Emit, Machine, TransitionError, row
 from entities.enums import MembershipRole
 from entities.models import User
@@ -215,7 +216,7 @@ def _lock_validation(validation: MilestoneValidation) -> MilestoneValidation:
 def milestone_context(change: Change) -> dict[str, Any]:
     validation = change.obj
     return {
-        "challenge": validation.challenge.title,
+        "challenge": all_versions(validation.challenge, "title"),
         "milestone": validation.milestone.deliverable,
         "url": reverse("evaluation:validation", args=[validation.challenge_id])
         + f"#milestone-{validation.pk}",

@@ -21,6 +21,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
+from parler.models import TranslatableModelMixin, TranslatedFieldsModel
+from simple_history.models import HistoricalRecords
 
 from challenges.models import Bid, Challenge, ChallengeKPI, Milestone
 from entities.files import StoredFile
@@ -166,8 +169,12 @@ class ConflictDeclaration(models.Model):
 
 
 # --------------------------------------------------------------------------- rubric
-class Criterion(models.Model):
-    """One weighted criterion of a challenge's rubric; the weights of a rubric sum to 100."""
+class Criterion(TranslatableModelMixin, models.Model):
+    """One weighted criterion of a challenge's rubric; the weights of a rubric sum to 100.
+
+    `name` and `guidance` are written in the challenge's original language;
+    other language versions are `CriterionTranslation` rows (core/multilingual.py).
+    """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=120)
@@ -204,8 +211,32 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.weight} %)"
 
+    def get_original_language(self) -> str:
+        return self.challenge.original_language
+
 
 # --------------------------------------------------------------------------- reviews
+
+
+class CriterionTranslation(TranslatedFieldsModel):
+    """The name and guidance of a criterion in one more language (django-parler row)."""
+
+    master = TranslationsForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="translations"
+    )
+    translated_name = models.CharField(_("criterion"), max_length=120, db_column="name")
+    translated_guidance = models.TextField(
+        _("guidance for reviewers"), blank=True, max_length=2000, db_column="guidance"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion translation")
+        verbose_name_plural = _("criterion translations")
+        unique_together = [("language_code", "master")]
+
+
 class Review(models.Model):
     """One reviewer's assessment of one bid; locked once submitted."""
 

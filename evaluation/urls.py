@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import decision, exports, invitations, kpis, nomination, panels, results, validation
+from .views import (
+    decision,
+    exports,
+    invitations,
+    kpis,
+    nomination,
+    panels,
+    results,
+    rubric_translations,
+    validation,
+)
 
 app_name = "evaluation"
 
@@ -25,6 +35,11 @@ urlpatterns = [
         name="reviewer_remove",
     ),
     path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
+    path(
+        "operator/evaluation/<int:pk>/rubric/translations/",
+        rubric_translations.rubric_translations,
+        name="rubric_translations",
+    ),
     path(
         "operator/evaluation/<int:pk>/ranking.<str:fmt>",
         decision.ranking_export,

@@ -6,6 +6,7 @@ from .common import AttachmentForm, ReasonForm, VettingForm
 from .listing import ChallengeFilter
 from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
 from .saved_searches import SavedSearchForm, SavedSearchRenameForm
+from .translations import ChallengeTranslationForm
 
 __all__ = [
     "AttachmentForm",
@@ -13,6 +14,7 @@ __all__ = [
     "BudgetFormSet",
     "ChallengeFilter",
     "ChallengeForm",
+    "ChallengeTranslationForm",
     "DeadlineField",
     "KPIFormSet",
     "MilestoneFormSet",

@@ -16,6 +16,7 @@ from .bid import (
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
 from .saved_search import SavedSearch, SavedSearchAlert
+from .translation import TRANSLATED_FIELDS, ChallengeTranslation
 
 __all__ = [
     "_partner_token",
@@ -28,10 +29,12 @@ __all__ = [
     "BidTransition",
     "Challenge",
     "ChallengeKPI",
+    "ChallengeTranslation",
     "ChallengeTransition",
     "DeadlineReminder",
     "Milestone",
     "SavedSearch",
     "SavedSearchAlert",
     "TransitionLog",
+    "TRANSLATED_FIELDS",
 ]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModelMixin
 from simple_history.models import HistoricalRecords
 
 from entities.models import EligibilityRecord, Organization
@@ -25,7 +26,10 @@ from ._history import TransitionLog
 
 
 # --------------------------------------------------------------------------- challenges
-class Challenge(models.Model):
+class Challenge(TranslatableModelMixin, models.Model):
+    """A challenge; its original text is in `original_language`, translations in
+    `translations` (ChallengeTranslation, see core/multilingual.py)."""
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -139,6 +143,17 @@ class Challenge(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["state", "published_at"]),
+            # The public listing's two sort orders, over the public states only.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_newest",
+            ),
+            models.Index(
+                fields=["deadline", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -54,9 +54,13 @@ def challenge_or_404(request: HttpRequest, pk: int, check=rules.can_view_challen
     return challenge
 
 
-def bid_or_404(request: HttpRequest, pk: int, check=None) -> Bid:
-    """The bid, or 404 when the user may not see it or fails `check` (never 403)."""
-    bid = selectors.bid_detail(pk)
+def bid_or_404(request: HttpRequest, pk: int, check=None, *, content: bool = True) -> Bid:
+    """The bid, or 404 when the user may not see it or fails `check` (never 403).
+
+    `content=False` loads the bid without its plans, team, budget, milestones,
+    attachments and partners (a POST that hands it to a service needs none).
+    """
+    bid = selectors.bid_detail(pk) if content else selectors.bid_head(pk)
     if bid is None or not rules.can_view_bid(request.user, bid):
         raise Http404
     if check is not None and not check(request.user, bid):

@@ -212,14 +212,14 @@ def _submit_bid(request: HttpRequest, bid: Bid) -> HttpResponse | None:
             request,
             _("The bid was not submitted: the rules below are not met. Nothing was changed."),
         )
-        return _render_bid_submit(request, bid, exc.precheck)
+        return _render_bid_submit(request, selectors.bid_detail(bid.pk), exc.precheck)
     except lifecycle.SubmissionRefused as exc:
         # The reasons are listed on the page (the pre-check); one summary up top.
         messages.error(
             request,
             _("The bid was not submitted: see what is still needed below. Nothing was changed."),
         )
-        return _render_bid_submit(request, bid, exc.precheck)
+        return _render_bid_submit(request, selectors.bid_detail(bid.pk), exc.precheck)
     except lifecycle.TransitionError as exc:
         error_messages(request, exc)
         return None
@@ -232,7 +232,7 @@ def _submit_bid(request: HttpRequest, bid: Bid) -> HttpResponse | None:
 
 @login_required
 def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    bid = bid_or_404(request, pk)
+    bid = bid_or_404(request, pk, content=request.method != "POST")
     if not rules.is_applicant_member(request.user, bid):
         raise Http404
     if request.method == "POST":

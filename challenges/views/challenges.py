@@ -5,21 +5,36 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import multilingual
 from entities import rules as entity_rules
 
 from .. import lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
-from ..models import Challenge
+from ..models import TRANSLATED_FIELDS, Challenge
 from ..prechecks import challenge_precheck
+from ._cache import CachedCountPaginator, anonymous_page_cache
 from ._common import challenge_or_404, error_messages, reason_page
 
 PAGE_SIZE = 12
+# The columns a listing card shows (never the search vector or the long texts).
+LISTING_FIELDS = (
+    "title",
+    "summary",
+    "sector",
+    "state",
+    "deadline",
+    "budget_max",
+    "currency",
+    "published_at",
+    "organization__legal_name",
+    "organization__country",
+)
 
 # Where "Save draft" goes next, by the button pressed (`then`); the edit page otherwise.
 _AFTER_SAVE = {
@@ -30,12 +45,20 @@ _AFTER_SAVE = {
 
 
 # --------------------------------------------------------------------------- public
+@anonymous_page_cache
 def challenge_list(request: HttpRequest) -> HttpResponse:
     filterset = ChallengeFilter(request.GET or None, queryset=Challenge.objects.none())
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    organization = getattr(request, "organization", None) or None
     filters = filterset.listing_filters()
+    # The total of these filters is cached (sort and page do not change it).
+    count_key = tuple(sorted((k, str(v)) for k, v in filters.items() if k != "sort"))
+    paginator = CachedCountPaginator(
+        filterset.qs.only(*LISTING_FIELDS), PAGE_SIZE, count_key=count_key
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    # Cards show the reader's language version (core.multilingual): one query for all.
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "translations")
+    organization = getattr(request, "organization", None) or None
     return render(
         request,
         "challenges/list.html",
@@ -61,6 +84,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page_cache
 def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> HttpResponse:
     challenge = challenge_or_404(request, pk)
     user = request.user
@@ -90,9 +114,24 @@ def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> Ht
         if user.is_authenticated
         else False,
     }
+    context |= _version_context(request, challenge)
     if context["internals"]:
         context["history"] = selectors.challenge_history(challenge)
     return render(request, "challenges/detail.html", context)
+
+
+def _version_context(request: HttpRequest, challenge: Challenge) -> dict[str, object]:
+    """The language version to show (`?version=`, else the reader's, else the original)."""
+    version = multilingual.chosen_language(challenge, request.GET.get("version"))
+    original = multilingual.original_language_of(challenge)
+    return {
+        "version": version,
+        "version_is_original": version == original,
+        "reader_language": multilingual.reader_language(),
+        "original_name": multilingual.safe_language_name(original),
+        "versions": multilingual.versions_of(challenge),
+        "text": {f: multilingual.localized(challenge, f, version) for f in TRANSLATED_FIELDS},
+    }
 
 
 # --------------------------------------------------------------------------- drafting

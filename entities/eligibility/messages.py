@@ -364,9 +364,9 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     p["duplicate_names"] = ", ".join(str(n) for n in params.get("duplicates") or ()) or "—"
     p["independent_display"] = _yes_no(params.get("independent"))
     p["verified_display"] = _yes_no(params.get("verified"))
-    extra = _EXTRA.get(code)
-    if extra is not None:
-        p.update(extra(params))
+    more_params = _EXTRA.get(code)
+    if more_params is not None:
+        p.update(more_params(params))
     return p
 
 

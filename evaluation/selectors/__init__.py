@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -15,8 +14,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from challenges.enums import BidState, ChallengeState
@@ -39,6 +39,10 @@ from ..models import (
     ReviewerAssignment,
 )
 from ..rules import REVIEWABLE_BID_STATES
+from .ranking import RankingRow as RankingRow
+from .ranking import compute_ranking as compute_ranking
+from .ranking import invalidate_ranking as invalidate_ranking
+from .ranking import ranking as ranking
 
 OPERATOR_STATES = (
     ChallengeState.LISTED,
@@ -128,7 +132,15 @@ def reviewer_pool(challenge: Challenge) -> QuerySet[User]:
 
 
 def rubric(challenge: Challenge) -> list[Criterion]:
-    return list(Criterion.objects.filter(challenge=challenge).order_by("order", "pk"))
+    """The criteria in order, with their translations (shown in the reader's language)."""
+    criteria = list(
+        Criterion.objects.filter(challenge=challenge)
+        .prefetch_related("translations")
+        .order_by("order", "pk")
+    )
+    for criterion in criteria:
+        criterion.challenge = challenge  # its original language, without a query each
+    return criteria
 
 
 def rubric_is_locked(challenge: Challenge) -> bool:
@@ -160,91 +172,6 @@ def _review_input(review: Review) -> scoring.ReviewInput:
         bid_id=review.bid_id,
         scores={s.criterion_id: s.value for s in review.scores.all() if s.value is not None},
     )
-
-
-@dataclass
-class RankingRow:
-    """One line of the ranking table (exact values in `panel`, floats for display)."""
-
-    rank: int
-    bid: Bid
-    panel: scoring.PanelScore
-    criterion_means: dict[int, float | None] = field(default_factory=dict)
-
-    @property
-    def score(self) -> float | None:
-        return scoring.as_float(self.panel.score)
-
-    @property
-    def mean(self) -> float | None:
-        return scoring.as_float(self.panel.mean)
-
-    @property
-    def trimmed_mean(self) -> float | None:
-        return scoring.as_float(self.panel.trimmed_mean)
-
-    @property
-    def minimum(self) -> float | None:
-        return scoring.as_float(self.panel.minimum)
-
-    @property
-    def maximum(self) -> float | None:
-        return scoring.as_float(self.panel.maximum)
-
-    @property
-    def spread(self) -> float | None:
-        return scoring.as_float(self.panel.spread)
-
-    @property
-    def stdev(self) -> float | None:
-        return None if self.panel.stdev is None else round(self.panel.stdev, 1)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "bid": self.bid.pk,
-            "applicant": self.bid.applicant.legal_name,
-            "reviews": self.panel.count,
-            "score": self.score,
-            "mean": self.mean,
-            "trimmed_mean": self.trimmed_mean,
-            "spread": self.spread,
-            "disagree": self.panel.disagree,
-        }
-
-
-def ranking(challenge: Challenge) -> list[RankingRow]:
-    """The challenge's bids ranked by their panel score (see `scoring.rank_key`). 4 queries."""
-    criteria = rubric(challenge)
-    specs = criterion_specs(criteria)
-    bids = {
-        b.pk: b
-        for b in Bid.objects.filter(challenge=challenge, state__in=REVIEWABLE_BID_STATES)
-        .select_related("applicant")
-        .order_by("pk")
-    }
-    inputs = [_review_input(r) for r in counted_reviews(challenge) if r.bid_id in bids]
-    try:
-        totals = scoring.review_totals(inputs, specs)
-    except (scoring.RubricError, ValueError):
-        totals = {}
-    ranked = scoring.rank(
-        scoring.BidInput(bid_id=pk, totals=tuple(totals.get(pk, ())), submitted_at=b.submitted_at)
-        for pk, b in bids.items()
-    )
-    rows = []
-    for item in ranked:
-        bid_reviews = [i for i in inputs if i.bid_id == item.bid_id]
-        means = scoring.criterion_means(bid_reviews, specs)
-        rows.append(
-            RankingRow(
-                rank=item.rank,
-                bid=bids[item.bid_id],
-                panel=item.panel,
-                criterion_means={k: scoring.as_float(v) for k, v in means.items()},
-            )
-        )
-    return rows
 
 
 def bid_feedback(bid: Bid) -> list[dict[str, Any]]:
@@ -354,6 +281,25 @@ def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> Query
             my_conflict=Subquery(declarations.values("has_conflict")[:1]),
             my_review_status=Subquery(reviews.values("status")[:1]),
         )
+    )
+
+
+def reviewer_bids_first(user: User, per_challenge: int) -> QuerySet[Bid]:
+    """The first `per_challenge` bids of each of the user's panels (the review site's index).
+
+    One query with a window function, however many bids the panels hold;
+    the full, paginated list is the review site's bid list.
+    """
+    position = Window(
+        RowNumber(),
+        partition_by=[F("challenge_id")],
+        order_by=[F("submitted_at").asc(), F("pk").asc()],
+    )
+    return (
+        reviewer_bids(user)
+        .annotate(position=position)
+        .filter(position__lte=per_challenge)
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -23,6 +23,7 @@ from .panels import (
     rubric_save,
 )
 from .reviews import review_save
+from .rubric_translations import rubric_translation_languages, rubric_translation_save
 from .validation import (
     KPIValue,
     KPIVerdict,
@@ -55,6 +56,8 @@ __all__ = [
     "reviewer_nominate",
     "reviewer_remove",
     "rubric_save",
+    "rubric_translation_languages",
+    "rubric_translation_save",
     "validation_fail",
     "validation_sign_off",
     "validation_start",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from guardian.shortcuts import assign_perm
 from challenges.enums import BidState, ChallengeState
 from challenges.lifecycle import BID, CHALLENGE, TransitionError
 from challenges.models import Bid, Challenge
+from core.transitions import Change, emit_events
 from entities.models import User
 from entities.rules import is_operator
 
@@ -20,6 +22,22 @@ from .. import selectors
 from ..enums import EventAction
 from ..models import Decision
 from ._common import VIEW_PERMISSION, _lock_challenge, _log
+
+
+def _send_now(bid_ids: list[int]) -> None:
+    for bid_id in bid_ids:
+        decision_feedback_send(bid_id=bid_id)
+
+
+#: Hands the losing bids' ids to the workers after the commit. `evaluation.apps`
+#: sets it to the Celery fan-out (`evaluation.tasks.queue_decision_feedback`).
+FEEDBACK_FAN_OUT: list[Callable[[list[int]], None]] = [_send_now]
+
+
+def _fan_out_feedback(changes: list[Change]) -> None:
+    ids = [change.obj.pk for change in changes]
+    if ids:
+        FEEDBACK_FAN_OUT[-1](ids)
 
 
 def _already() -> str:
@@ -64,14 +82,16 @@ def _apply_decision(
         challenge=locked,
         bid=winner,
         rationale=rationale,
-        ranking=[row.as_dict() for row in selectors.ranking(locked)],
+        # Computed afresh under the lock: the record must not come from a stale cache.
+        ranking=[row.as_dict() for row in selectors.compute_ranking(locked.pk)],
         decided_by=by,
         decided_at=now,
     )
-    # Each transition e-mails its bidder its own feedback (rows in evaluation.lifecycle).
+    # Each bidder is e-mailed its own feedback (rows in evaluation.lifecycle): the winner
+    # now, the others by the workers (one bulk transition, whatever their number).
     BID.apply(winner, "select", by=by, reason=rationale, now=now)
     others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(pk=winner.pk)
-    BID.apply_many(list(others), "not_select", by=by, now=now)
+    BID.apply_many(list(others.only("pk")), "not_select", by=by, now=now, fan_out=_fan_out_feedback)
     CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
     # The demand entity works with the selected bid from now on.
     assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
@@ -117,3 +137,44 @@ def decision_create(
         if Decision.objects.filter(challenge_id=challenge.pk).exists():
             raise ValidationError(_already()) from exc
         raise
+
+
+def decision_feedback_send(*, bid_id: int) -> bool:
+    """E-mail a bid that was not selected its own feedback, once (idempotent).
+
+    Re-creates the `not_select` change of the bid and sends the row's events
+    (audience and feedback context from `evaluation.lifecycle`). Returns
+    False, sending nothing, when the bid is not "not selected" or its
+    bidder has already been told.
+    """
+    from notifications.models import Notification
+
+    with transaction.atomic():
+        bid = (
+            Bid.objects.select_for_update(of=("self",))
+            .select_related("challenge", "applicant")
+            .filter(pk=bid_id)
+            .first()
+        )
+        if bid is None or bid.state != BidState.NOT_SELECTED:
+            return False
+        told = Notification.objects.filter(
+            event="decision.not_selected",
+            content_type__app_label=Bid._meta.app_label,
+            content_type__model=Bid._meta.model_name,
+            object_id=str(bid.pk),
+        )
+        if told.exists():
+            return False
+        emit_events(
+            Change(
+                machine=BID,
+                obj=bid,
+                transition=BID["not_select"],
+                from_state=BidState.UNDER_REVIEW,
+                by=None,
+                now=bid.state_changed_at,
+                reason="",
+            )
+        )
+    return True

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.enums import AuditAction
+
 from .. import rules, selectors, services
 from ..forms import DecisionForm
 from ..resources import FORMATS, RankingResource
@@ -30,7 +33,15 @@ def ranking_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"ranking-{challenge.pk}-{slugify(challenge.title)[:40]}-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
+    audit_record(
+        AuditAction.EXPORT_DOWNLOADED,
+        obj=challenge,
+        details={"name": name, "format": fmt, "rows": len(rows)},
+    )
     return response
+
+
+DECISION_RANKING_ROWS = 20
 
 
 @login_required
@@ -65,7 +76,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "challenge": challenge,
             "form": form,
-            "ranking": ranking,
+            # The top of the (cached) ranking; the full table is on the challenge's page.
+            "ranking": ranking[:DECISION_RANKING_ROWS],
+            "ranking_total": len(ranking),
             "confirming": confirming and not form.errors,
             "chosen": chosen,
             "others": [b for b in candidates if chosen is None or b.pk != chosen.pk],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,6 +68,18 @@ def operator_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Rows of the ranking table per page (a popular challenge has 1,000 bids).
+RANKING_PAGE_SIZE = 50
+
+
+def _ranking_page(request: HttpRequest, challenge) -> dict:
+    """One page of the (cached) ranking; the downloads hold every row."""
+    page = Paginator(selectors.ranking(challenge), RANKING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return {"ranking": page.object_list, "page_obj": page}
+
+
 @login_required
 def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = operator_challenge_or_404(request, pk)
@@ -89,7 +102,7 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             {
                 "assignments": selectors.panel_assignments(challenge),
-                "ranking": selectors.ranking(challenge),
+                **_ranking_page(request, challenge),
                 "assign_form": AssignReviewerForm(pool=selectors.reviewer_pool(challenge)),
                 "invite_form": InviteReviewerForm(),
             }

@@ -212,4 +212,6 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.evidence_for(pk)
     if evidence is None or not rules.can_download_evidence(request.user, evidence.entry.validation):
         raise Http404
-    return serve_stored_file(evidence)
+    return serve_stored_file(
+        evidence, organization=evidence.entry.validation.milestone.bid.applicant
+    )

@@ -14,7 +14,7 @@ from challenges.models import Milestone
 from evaluation import services
 from evaluation.enums import MilestoneState
 from evaluation.models import Decision, MilestoneValidation, Review
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import pass_second_factor, shot
 from tests.evaluation.conftest import assign, build_scenario, review
 from tests.factories import PDF_BYTES, ReviewerFactory, UserFactory
 
@@ -27,7 +27,8 @@ def sign_in(page, base: str, email: str, start: str = "/accounts/login/") -> Non
     page.goto(base + start)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)
 
 
 def test_evaluation_journey(new_page, live_server, settings, tmp_path):
