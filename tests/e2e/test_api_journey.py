@@ -59,6 +59,8 @@ def test_api_docs_render_without_cdn(new_page, live_server):
     )
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # A script or style refused by the Content-Security-Policy shows as a console error.
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
     page.goto(base + "/api/docs/")
     expect(page.get_by_text("ASEAN–Guangxi AI Challenge Portal API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/challenges/").first).to_be_visible()
