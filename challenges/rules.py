@@ -139,3 +139,9 @@ def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
     if attachment.public and challenge.state in ChallengeState.public():
         return True
     return can_view_challenge_internals(user, challenge)
+
+
+# --------------------------------------------------------------------------- exports
+def can_export_programme_data(user: AnyUser) -> bool:
+    """Spreadsheets of every challenge and bid: the programme office only."""
+    return is_operator(user)

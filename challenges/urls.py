@@ -6,6 +6,7 @@ from .views import (
     bids,
     calendars,
     challenges,
+    exports,
     partners,
     saved_searches,
     translations,
@@ -84,4 +85,10 @@ urlpatterns += [
         saved_searches.saved_search_delete,
         name="saved_search_delete",
     ),
+]
+
+# The programme office's spreadsheets.
+urlpatterns += [
+    path("operator/exports/challenges.<str:fmt>", exports.challenges_export, name="export"),
+    path("operator/exports/bids.<str:fmt>", exports.bids_export, name="bids_export"),
 ]

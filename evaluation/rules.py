@@ -241,3 +241,8 @@ def can_report_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
 
 def can_confirm_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
     return can_confirm_kpis(user, achievement.challenge)
+
+
+def can_export_reviews(user: AnyUser) -> bool:
+    """The spreadsheet of every review (reviewers' names and scores): operators only."""
+    return can_manage_evaluation(user)

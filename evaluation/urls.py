@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     decision,
+    exports,
     invitations,
     kpis,
     nomination,
@@ -68,4 +69,8 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     # reviewers without an account
     path("review-invitations/<str:token>/", invitations.invitation, name="invitation"),
+]
+
+urlpatterns += [
+    path("operator/exports/reviews.<str:fmt>", exports.reviews_export, name="reviews_export"),
 ]

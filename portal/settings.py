@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "entities",
     "challenges",
     "evaluation",
+    "api",
+    "ninja",
     "portal",
 ]
 
@@ -253,6 +255,10 @@ ACCOUNT_RATE_LIMITS = {
 # per-IP rate limits then read the client from X-Forwarded-For, trusting as many
 # entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The REST API's rate limits ("<requests>/<s|min|hour|day>"), counted in the cache.
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
+API_RATE_PER_ADDRESS = env("API_RATE_PER_ADDRESS", default="120/min")
+API_RATE_PER_TOKEN = env("API_RATE_PER_TOKEN", default="600/min")
 LOGIN_THROTTLE = {
     "address_failures": env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30),
     "address_window": env.int("LOGIN_THROTTLE_ADDRESS_WINDOW", default=15 * 60),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from api.v1 import api as api_v1
 from evaluation.admin import review_site
 
 from . import audit, privacy, security, statistics, views
@@ -34,6 +35,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
+    path("", include("api.urls")),
     path("review/", review_site.urls),
     path("", include("entities.urls")),
     path("", include("challenges.urls")),
