@@ -11,9 +11,11 @@ class ChallengesConfig(AppConfig):
         from notifications.events import register
 
         from .events import EVENTS
-        from .lifecycle import CHALLENGE
-        from .tasks import queue_saved_search_alerts
+        from .lifecycle import BID, CHALLENGE
+        from .tasks import queue_bid_receipt, queue_saved_search_alerts
 
         register(*EVENTS)
         # Saved searches hear about a challenge once it is published (a Celery fan-out).
         CHALLENGE.on("publish", effects=[queue_saved_search_alerts])
+        # The submission receipt (PDF) is rendered and stored once the bid is submitted.
+        BID.on("submit", effects=[queue_bid_receipt])

@@ -139,3 +139,15 @@ def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
     if attachment.public and challenge.state in ChallengeState.public():
         return True
     return can_view_challenge_internals(user, challenge)
+
+
+# --------------------------------------------------------------------------- documents (PDF)
+def can_download_bid_documents(user: AnyUser, bid: Bid) -> bool:
+    """The receipt, decision letter and certificate: the applicant's members and operators.
+
+    Partners see the bid read-only but not its documents: a decision letter
+    carries the lead organizer's own feedback.
+    """
+    if is_operator(user):
+        return True
+    return user.is_authenticated and user.is_active and is_applicant_member(user, bid)

@@ -6,14 +6,15 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.transitions import Change
 from notifications.services import notify
 
-from . import alerts, lifecycle, selectors
-from .enums import ChallengeState
+from . import alerts, documents, lifecycle, selectors
+from .enums import ChallengeState, DocumentKind
 from .models import Challenge, DeadlineReminder
 
 log = logging.getLogger(__name__)
@@ -94,5 +95,29 @@ def queue_saved_search_alerts(change: Change) -> None:
             notify_saved_searches.delay(challenge_id)
         except Exception:  # noqa: BLE001 - a broker outage must never break publishing
             log.warning("could not queue saved-search alerts of challenge %s", challenge_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def render_bid_document(bid_id: int, kind: str, language: str) -> int | None:
+    """Render and store a bid's document in `language` (idempotent: kept once rendered)."""
+    bid = selectors.bid_detail(bid_id)
+    if bid is None:
+        return None
+    document = documents.bid_document_get_or_render(bid=bid, kind=kind, language=language)
+    return document.pk if document else None
+
+
+def queue_bid_receipt(change: Change) -> None:
+    """Effect of the bid machine's `submit` row: the receipt, in the submitter's language."""
+    bid_id = change.obj.pk
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def enqueue() -> None:
+        try:
+            render_bid_document.delay(bid_id, DocumentKind.RECEIPT, language)
+        except Exception:  # noqa: BLE001 - the receipt is also rendered on first download
+            log.warning("could not queue the receipt of bid %s", bid_id, exc_info=True)
 
     transaction.on_commit(enqueue, robust=True)

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from .feeds import NewChallengesAtomFeed, NewChallengesFeed
-from .views import attachments, bids, calendars, challenges, partners, saved_searches, vetting
+from .views import (
+    attachments,
+    bids,
+    calendars,
+    challenges,
+    documents,
+    partners,
+    saved_searches,
+    vetting,
+)
 
 app_name = "challenges"
 
@@ -25,6 +34,7 @@ urlpatterns += [
     path("bids/<int:pk>/", bids.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/edit/", bids.bid_edit, name="bid_edit"),
     path("bids/<int:pk>/attachments/", attachments.bid_attachment_add, name="bid_attachment_add"),
+    path("bids/<int:pk>/documents/<slug:kind>.pdf", documents.bid_document, name="bid_document"),
     path("bids/<int:pk>/partners/", partners.bid_partners, name="bid_partners"),
     path("bids/<int:pk>/partners/search/", partners.partner_search, name="partner_search"),
     path(

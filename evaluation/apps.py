@@ -15,6 +15,7 @@ class EvaluationConfig(AppConfig):
         from entities.models import Membership
         from notifications.events import register
 
+        from . import documents
         from .events import EVENTS
         from .lifecycle import install
         from .services.conflicts import conflicts_detect_for_challenge
@@ -22,6 +23,7 @@ class EvaluationConfig(AppConfig):
 
         register(*EVENTS)
         install()
+        documents.install()  # the decision letter and the validation certificate (PDF)
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
         post_save.connect(
