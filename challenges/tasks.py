@@ -67,9 +67,8 @@ def send_deadline_reminders() -> int:
                             bid,
                             {
                                 "challenge": challenge.title,
-                                "deadline": timezone.localtime(challenge.deadline).strftime(
-                                    "%Y-%m-%d %H:%M"
-                                ),
+                                # ISO: the event formats it in each reader's locale.
+                                "deadline": challenge.deadline.isoformat(),
                                 "days": ahead.days,
                                 "url": bid.get_absolute_url(),
                             },

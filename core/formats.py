@@ -104,7 +104,7 @@ def format_datetime(
     if timezone.is_naive(value):
         value = timezone.make_aware(value, zone)
     local = value.astimezone(zone)
-    time_pattern = "HH:mm:ss" if seconds else "HH:mm"
+    time_pattern = locale.time_formats["medium" if seconds else "short"].pattern
     date_pattern = locale.date_formats["medium"].pattern
     glue = locale.datetime_formats["medium"]
     pattern = glue.replace("{1}", date_pattern).replace("{0}", time_pattern)

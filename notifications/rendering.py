@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formats import format_list
+
 from .events import Event
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class _Values(dict):
             except Exception:  # noqa: BLE001 - a bad value must not stop a delivery
                 log.exception("notification %s: cannot format %r", self.event.key, key)
         if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
+            return format_list(value)  # "a, b and c" / "a、b和c", per language
         return str(value)
 
 
