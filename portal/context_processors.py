@@ -6,6 +6,7 @@ def site(request):
     context = {
         "SITE_NAME": "ASEAN–Guangxi AI Challenge Portal",
         "DEMO_ENABLED": settings.DEMO_ENABLED,
+        "LANGUAGES_AWAITING_REVIEW": settings.LANGUAGES_AWAITING_REVIEW,
     }
     if hasattr(request, "memberships"):
         context["my_memberships"] = request.memberships

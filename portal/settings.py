@@ -253,6 +253,13 @@ LANG_INFO.update(
         "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
     }
 )
+LANG_INFO["km"] = {**LANG_INFO["km"], "name_local": "ភាសាខ្មែរ"}
+# Catalogues translated for the programme but not yet reviewed by a native
+# speaker: the switcher and the README say so (README "Languages").
+LANGUAGES_AWAITING_REVIEW = env.list(
+    "LANGUAGES_AWAITING_REVIEW",
+    default=["zh-hans", "vi", "th", "id", "ms", "km", "lo", "my", "fil", "pt"],
+)
 FORMAT_MODULE_PATH = ["portal.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

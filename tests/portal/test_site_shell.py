@@ -48,7 +48,7 @@ def test_language_switch_to_chinese_sets_cookie_and_html_lang(client):
     assert response.cookies["django_language"].value == "zh-hans"
     page = client.get("/")
     assert b'<html lang="zh-hans">' in page.content
-    assert b'<option value="zh-hans" selected>' in page.content
+    assert b'<option value="zh-hans" lang="zh-hans" selected>' in page.content
 
 
 def test_language_switch_back_to_english(client):

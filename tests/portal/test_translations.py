@@ -1,4 +1,5 @@
-"""The Simplified Chinese catalogue: complete, placeholder-safe, compiled and used.
+"""Every catalogue (ten languages besides English): complete, placeholder-safe,
+compiled, reviewed against a glossary, and used.
 
 The .po file is parsed here with a small reader (no third-party dependency), so
 the checks run on a fresh machine without gettext installed.
@@ -20,9 +21,20 @@ from django.utils import translation
 
 from challenges.enums import ChallengeState
 
-LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
-PO_FILE = LC_MESSAGES / "django.po"
-MO_FILE = LC_MESSAGES / "django.mo"
+LOCALE = Path(settings.BASE_DIR) / "locale"
+# locale folder -> the language code of LANGUAGES, and the number of plural forms.
+CATALOGUES = {
+    "zh_Hans": ("zh-hans", 1),
+    "vi": ("vi", 1),
+    "th": ("th", 1),
+    "id": ("id", 1),
+    "ms": ("ms", 1),
+    "km": ("km", 1),
+    "lo": ("lo", 1),
+    "my": ("my", 1),
+    "fil": ("fil", 2),
+    "pt": ("pt", 2),
+}
 
 # %(name)s, %s, %d, %5.2f … and the escaped percent sign %%.
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
@@ -97,9 +109,14 @@ def _default_language_afterwards():
     translation.deactivate()
 
 
+@pytest.fixture(scope="module", params=sorted(CATALOGUES))
+def folder(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def entries() -> list[Entry]:
-    return read_po(PO_FILE)
+def entries(folder) -> list[Entry]:
+    return read_po(LOCALE / folder / "LC_MESSAGES" / "django.po")
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +124,26 @@ def messages(entries) -> list[Entry]:
     return [e for e in entries if e.msgid]
 
 
-def test_po_header_declares_one_plural_form_and_is_not_fuzzy(entries):
+def test_every_language_has_a_catalogue():
+    codes = {code for code, _name in settings.LANGUAGES} - {"en"}
+    assert codes == {code for code, _plurals in CATALOGUES.values()}
+
+
+def test_po_header_names_its_language_and_plural_forms_and_is_not_fuzzy(folder, entries):
     header = next(e for e in entries if not e.msgid)
     assert "fuzzy" not in header.flags
-    assert "Plural-Forms: nplurals=1; plural=0;" in header.msgstr[0]
+    assert f"Language: {folder}\n" in header.msgstr[0]
+    nplurals = CATALOGUES[folder][1]
+    assert f"Plural-Forms: nplurals={nplurals};" in header.msgstr[0]
     assert "charset=UTF-8" in header.msgstr[0]
+
+
+def test_each_new_language_has_a_terminology_glossary(folder):
+    if folder == "zh_Hans":
+        pytest.skip("the Chinese terms are the programme's own (揭榜挂帅)")
+    glossary = (LOCALE / folder / "glossary.md").read_text(encoding="utf-8")
+    for term in ("challenge", "lead", "partner", "eligib", "validation"):
+        assert term in glossary.lower(), term
 
 
 def test_po_has_many_messages(messages):
@@ -126,10 +158,11 @@ def test_every_message_is_translated_and_none_is_fuzzy(messages):
     assert fuzzy == []
 
 
-def test_plural_messages_fill_the_single_chinese_form(messages):
+def test_plural_messages_fill_every_plural_form(folder, messages):
     plurals = [e for e in messages if e.msgid_plural is not None]
     assert plurals, "expected some plural messages"
-    assert all(sorted(e.msgstr) == [0] for e in plurals)
+    forms = list(range(CATALOGUES[folder][1]))
+    assert [e.label for e in plurals if sorted(e.msgstr) != forms] == []
 
 
 def test_placeholders_match_between_msgid_and_msgstr(messages):
@@ -144,8 +177,14 @@ def test_placeholders_match_between_msgid_and_msgstr(messages):
             found = Counter(PLACEHOLDER.findall(translated))
             if entry.msgid_plural is None and found != expected:
                 mismatched.append((entry.label, dict(expected), dict(found)))
-            elif entry.msgid_plural is not None and set(found) != expected_names:
+            elif entry.msgid_plural is not None and not set(found) <= expected_names:
                 mismatched.append((entry.label, sorted(expected_names), sorted(found)))
+        if entry.msgid_plural is not None:
+            # The last form serves the plural: it must carry the plural's placeholders
+            # (a singular form may spell "one" out instead of %(counter)s).
+            last = entry.msgstr[max(entry.msgstr)]
+            if not set(PLACEHOLDER.findall(entry.msgid_plural)) <= set(PLACEHOLDER.findall(last)):
+                mismatched.append((entry.label, entry.msgid_plural, last))
     assert mismatched == []
 
 
@@ -160,8 +199,8 @@ def test_leading_and_trailing_newlines_are_kept(messages):
     assert broken == []
 
 
-def test_compiled_catalogue_matches_the_po_file(messages):
-    with MO_FILE.open("rb") as handle:
+def test_compiled_catalogue_matches_the_po_file(folder, messages):
+    with (LOCALE / folder / "LC_MESSAGES" / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)._catalog
     stale = []
     for entry in messages:
@@ -199,3 +238,32 @@ def test_challenge_list_in_simplified_chinese(client):
     content = client.get(reverse("challenges:list")).content.decode()
     assert "来自东盟机构的人工智能榜单" in content
     assert "搜索榜单" in content
+
+
+# The home page's lead sentence in every language: a page really renders in it.
+HOME_LEAD = [code for code, _name in settings.LANGUAGES if code not in ("en", "zh-hans")]
+LEAD = "ASEAN institutions set the questions. Guangxi teams lead the answers."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", HOME_LEAD)
+def test_home_page_renders_in_each_language(client, code):
+    client.post(reverse("set_language"), {"language": code, "next": "/"})
+    content = client.get("/").content.decode()
+    assert f'<html lang="{code}">' in content
+    with translation.override(code):
+        expected = translation.gettext(LEAD)
+    assert expected != LEAD
+    assert expected in content
+    assert LEAD not in content
+
+
+@pytest.mark.django_db
+def test_language_switcher_names_each_language_in_itself_and_marks_unreviewed(client, settings):
+    settings.LANGUAGES_AWAITING_REVIEW = ["th"]
+    content = client.get("/").content.decode()
+    for code, _name in settings.LANGUAGES:
+        name = translation.get_language_info(code)["name_local"]
+        assert f">{name}" in content, name
+    assert 'lang="th" >ภาษาไทย · awaiting review</option>' in content
+    assert "Tiếng Việt · awaiting review" not in content
