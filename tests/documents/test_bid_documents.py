@@ -193,3 +193,31 @@ def test_validation_certificate_for_the_lead_after_sign_off(decided, operator, c
     assert s.bids[0].applicant.legal_name in text and s.partner.legal_name in text
     assert "Baseline model" in text  # the accepted milestone
     assert _get_pdf(client_for(s.applicants[1]), s.bids[1], "certificate", "en").status_code == 404
+
+
+def test_engine_failure_answers_503_and_stores_nothing(
+    client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.documents import DocumentError
+
+    bid = _submit_with_partner(language="en", capture=django_capture_on_commit_callbacks)
+    BidDocument.objects.all().delete()
+
+    def broken(*args, **kwargs):
+        raise DocumentError("Pango missing")
+
+    monkeypatch.setattr(documents, "render_pdf", broken)
+    response = _get_pdf(client_for(bid.applicant.memberships.first().user), bid, "receipt", "en")
+    assert response.status_code == 503
+    assert "cannot be produced" in response.content.decode()
+    assert not BidDocument.objects.exists()
+
+
+def test_render_task_is_idempotent_and_ignores_missing_bids(django_capture_on_commit_callbacks):
+    from challenges.tasks import render_bid_document
+
+    bid = _submit_with_partner(language="en", capture=django_capture_on_commit_callbacks)
+    first = render_bid_document(bid.pk, DocumentKind.RECEIPT, "en")
+    again = render_bid_document(bid.pk, DocumentKind.RECEIPT, "en")
+    assert first == again == BidDocument.objects.get(bid=bid, language="en").pk
+    assert render_bid_document(999_999, DocumentKind.RECEIPT, "en") is None
