@@ -18,6 +18,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 
 # Django language code -> CLDR locale. Simplified Chinese as written in China,
 # Portuguese as in Timor-Leste (the programme's Portuguese-speaking member).
@@ -97,6 +98,13 @@ def format_datetime(
     seconds: bool = False,
 ) -> str:
     """Date and time in the reader's time zone, always naming it: "Mar 31, 2026, 17:30 GMT+08:00"."""
+    if isinstance(value, str):  # an ISO date-time stored in JSON; other text as it is
+        if not value:
+            return "—"
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return value
+        value = parsed
     if value is None:
         return "—"
     locale = babel_locale(language)
@@ -114,6 +122,13 @@ def format_datetime(
 
 def format_date(value: dt.date | dt.datetime | None, *, language: str | None = None) -> str:
     """A date alone, e.g. "Mar 31, 2026" (en), "2026年3月31日" (zh-hans)."""
+    if isinstance(value, str):  # an ISO date stored in JSON (reports, e-mail contexts)
+        if not value:
+            return "—"
+        parsed = parse_datetime(value) or parse_date(value)
+        if parsed is None:
+            return value
+        value = parsed
     if value is None:
         return "—"
     if isinstance(value, dt.datetime):

@@ -81,3 +81,11 @@ def test_bad_values_in_templates_do_not_fail_the_page():
     assert (
         template.render(Context({"x": "not a number"})) == "not a number|not a number|not a number"
     )
+
+
+def test_iso_strings_from_stored_reports_are_formatted():
+    assert formats.format_date("2026-03-31", language="vi") == "31 thg 3, 2026"
+    assert formats.format_datetime("2026-03-31T09:30:00+00:00", language="zh-hans") == (
+        "2026年3月31日 17:30 GMT+08:00"
+    )
+    assert formats.format_date("", language="en") == "—"
