@@ -14,10 +14,10 @@ class ChallengesConfig(AppConfig):
 
         from . import publiccache
         from .events import EVENTS
-        from .lifecycle import CHALLENGE
+        from .lifecycle import BID, CHALLENGE
         from .models import Attachment, Challenge, ChallengeKPI
         from .privacy import erase_personal_data, export_personal_data
-        from .tasks import queue_saved_search_alerts
+        from .tasks import queue_bid_receipt, queue_saved_search_alerts
 
         register(*EVENTS)
         # A person's saved searches are in their data download and go with their account.
@@ -31,3 +31,6 @@ class ChallengesConfig(AppConfig):
             owners=(Organization,),
             machine=CHALLENGE,
         )
+
+        # The submission receipt (PDF) is rendered and stored once the bid is submitted.
+        BID.on("submit", effects=[queue_bid_receipt])

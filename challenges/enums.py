@@ -123,3 +123,11 @@ class Language(models.TextChoices):
     MY = "my", _("Burmese")
     TET = "tet", _("Tetum")
     PT = "pt", _("Portuguese")
+
+
+class DocumentKind(models.TextChoices):
+    """The PDF documents the portal issues for a bid (README "Documents")."""
+
+    RECEIPT = "receipt", _("Submission receipt")
+    DECISION = "decision", _("Decision letter")
+    CERTIFICATE = "certificate", _("Validation certificate")

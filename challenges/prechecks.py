@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entities.eligibility import CURRENT_RULESET, EligibilityReport, Role, check_eligibility
+from core.formats import format_datetime, format_list
+from entities.eligibility import (
+    CURRENT_RULESET,
+    PROGRAMME_TZ,
+    EligibilityReport,
+    Role,
+    check_eligibility,
+)
 from entities.selectors import eligibility_facts
 
 from .enums import ChallengeState, PartnerStatus
@@ -133,7 +140,7 @@ def bidding_problem(challenge: Challenge, now: dt.datetime) -> str | None:
         }
     if not challenge.deadline or now >= challenge.deadline:
         return _("The bidding deadline (%(deadline)s, Beijing time) has passed.") % {
-            "deadline": timezone.localtime(challenge.deadline).strftime("%Y-%m-%d %H:%M")
+            "deadline": format_datetime(challenge.deadline, tz=PROGRAMME_TZ)
             if challenge.deadline
             else "—"
         }
@@ -161,7 +168,7 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
     if pending:
         problems.append(
             _("Every partner must accept before the bid is submitted. Waiting for: %(names)s.")
-            % {"names": ", ".join(p.name for p in pending)}
+            % {"names": format_list(p.name for p in pending)}
         )
     modes = bid.modes  # none chosen: the COOPERATION_MODES rule of the report says so
     joined = [p for p in partners if p.organization_id]

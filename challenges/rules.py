@@ -145,3 +145,15 @@ def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
 def can_export_programme_data(user: AnyUser) -> bool:
     """Spreadsheets of every challenge and bid: the programme office only."""
     return is_operator(user)
+
+
+# --------------------------------------------------------------------------- documents (PDF)
+def can_download_bid_documents(user: AnyUser, bid: Bid) -> bool:
+    """The receipt, decision letter and certificate: the applicant's members and operators.
+
+    Partners see the bid read-only but not its documents: a decision letter
+    carries the lead organizer's own feedback.
+    """
+    if is_operator(user):
+        return True
+    return user.is_authenticated and user.is_active and is_applicant_member(user, bid)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.formats import format_list
 from core.multilingual import all_versions
 from entities.enums import MembershipRole
 from entities.files import UploadInfo
@@ -195,7 +196,7 @@ def _check_bid_consistency(*, total, duration, budget_lines, milestones) -> None
     if late:
         errors["duration_months"] = _(
             "Milestones are due after the end of the project (month %(d)s): %(names)s."
-        ) % {"d": duration, "names": ", ".join(late)}
+        ) % {"d": duration, "names": format_list(late)}
     if errors:
         raise ValidationError(errors)
 
@@ -253,7 +254,7 @@ def _replace_mode_plans(bid: Bid, modes: dict[str, str]) -> None:
     unknown = set(modes) - set(CooperationMode.values)
     if unknown:
         raise ValidationError(
-            _("Unknown cooperation mode: %(modes)s") % {"modes": ", ".join(sorted(unknown))}
+            _("Unknown cooperation mode: %(modes)s") % {"modes": format_list(sorted(unknown))}
         )
     bid.mode_plans.all().delete()
     for mode, plan in modes.items():

@@ -6,6 +6,7 @@ from .views import (
     bids,
     calendars,
     challenges,
+    documents,
     exports,
     partners,
     saved_searches,
@@ -45,6 +46,7 @@ urlpatterns += [
     path("bids/<int:pk>/", bids.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/edit/", bids.bid_edit, name="bid_edit"),
     path("bids/<int:pk>/attachments/", attachments.bid_attachment_add, name="bid_attachment_add"),
+    path("bids/<int:pk>/documents/<slug:kind>.pdf", documents.bid_document, name="bid_document"),
     path("bids/<int:pk>/partners/", partners.bid_partners, name="bid_partners"),
     path("bids/<int:pk>/partners/search/", partners.partner_search, name="partner_search"),
     path(

@@ -15,6 +15,7 @@ from .bid import (
     _partner_token,
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+from .document import BidDocument
 from .saved_search import SavedSearch, SavedSearchAlert
 from .translation import TRANSLATED_FIELDS, ChallengeTranslation
 
@@ -23,6 +24,7 @@ __all__ = [
     "Attachment",
     "Bid",
     "BidBudgetLine",
+    "BidDocument",
     "BidModePlan",
     "BidPartner",
     "BidTeamMember",

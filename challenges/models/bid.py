@@ -95,6 +95,9 @@ class Bid(models.Model):
     )
 
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the submitted content (challenges.documents.bid_submission_content),
+    # recorded by the submit transition and printed on the receipt.
+    submission_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     eligibility_record = models.ForeignKey(
         EligibilityRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from entities import rules as entity_rules
 
 from .. import lifecycle, rules, selectors, services
-from ..enums import BidState, PartnerStatus
+from ..documents import available_documents
+from ..enums import BidState, DocumentKind, PartnerStatus
 from ..forms import (
     AttachmentForm,
     BidForm,
@@ -92,8 +93,16 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             my_partner_rows=_invitations_to_answer(user, bid),
             history=selectors.bid_history(bid) if is_applicant or is_operator else None,
             precheck=precheck,
+            pdf_documents=_pdf_documents(user, bid),
         ),
     )
+
+
+def _pdf_documents(user, bid: Bid) -> list[tuple[str, str]]:
+    """(kind, label) of the PDF documents the user may download for the bid."""
+    if not rules.can_download_bid_documents(user, bid):
+        return []
+    return [(kind, DocumentKind(kind).label) for kind in available_documents(bid)]
 
 
 # --------------------------------------------------------------------------- the draft form

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django_countries import countries
 
+from core.formats import format_list
+
 from ..enums import CapabilityKey, CooperationMode, InstitutionType, RegistryStatus, RuleCode
 from ..regions import cn_region_name
 from ..registry import registries_for
@@ -313,7 +315,7 @@ def _label(choices, value: Any) -> str:
 def _names(choices, values: Any) -> str:
     if not isinstance(values, list | tuple):
         return "—"
-    return ", ".join(_label(choices, v) for v in values) or "—"
+    return format_list(_label(choices, v) for v in values)
 
 
 def _yes_no(value: Any) -> str:
@@ -359,9 +361,9 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     p["missing_names"] = _names(CapabilityKey, params.get("missing"))
     p["declared_names"] = _names(CapabilityKey, params.get("declared"))
     p["mode_names"] = _names(CooperationMode, params.get("modes"))
-    p["unknown_names"] = ", ".join(str(m) for m in params.get("unknown") or ()) or "—"
-    p["partner_names"] = ", ".join(str(n) for n in params.get("partners") or ()) or "—"
-    p["duplicate_names"] = ", ".join(str(n) for n in params.get("duplicates") or ()) or "—"
+    p["unknown_names"] = format_list(params.get("unknown") or ())
+    p["partner_names"] = format_list(params.get("partners") or ())
+    p["duplicate_names"] = format_list(params.get("duplicates") or ())
     p["independent_display"] = _yes_no(params.get("independent"))
     p["verified_display"] = _yes_no(params.get("verified"))
     more_params = _EXTRA.get(code)

@@ -210,7 +210,7 @@ def test_challenge_history_is_shown_to_members_and_operators_only(
             "History" in c.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
         )
     public = client.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
-    assert challenge.title in public and "History" not in public and "Beijing time" in public
+    assert challenge.title in public and "History" not in public and "GMT+08:00" in public
 
 
 def test_challenge_stored_eligibility_report_is_shown_in_the_readers_language(
