@@ -54,6 +54,8 @@ class EventAction(models.TextChoices):
 
     PANEL_CREATED = "panel_created", _("Panel set up")
     RUBRIC_CHANGED = "rubric_changed", _("Rubric changed")
+    QUORUM_CHANGED = "quorum_changed", _("Review quorum changed")
+    ALLOCATION_CONFIRMED = "allocation_confirmed", _("Reviewer allocation confirmed")
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
     REVIEWER_INVITED = "reviewer_invited", _("Reviewer invited")
     REVIEWER_NOMINATED = "reviewer_nominated", _("Reviewer nominated by the demand entity")
@@ -64,6 +66,7 @@ class EventAction(models.TextChoices):
     CONFLICT_AUTOMATIC = "conflict_automatic", _("Conflict of interest found automatically")
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
     LEAD_SELECTED = "lead_selected", _("Lead selected")
+    QUORUM_OVERRIDDEN = "quorum_overridden", _("Lead selected below the review quorum")
     VALIDATION_STARTED = "validation_started", _("Validation started")
     MILESTONE_REPORTED = "milestone_reported", _("Milestone reported")
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
@@ -74,6 +77,9 @@ class EventAction(models.TextChoices):
     KPI_CONFIRMED = "kpi_confirmed", _("Achieved KPI value confirmed")
     KPI_RETURNED = "kpi_returned", _("Achieved KPI value sent back")
 
+
+# Submitted reviews each bid needs before the lead may be selected (a panel may change it).
+DEFAULT_MIN_REVIEWS = 3
 
 # The default rubric (issue 6): name, guidance, weight; every criterion is scored 0–10.
 DEFAULT_MAX_SCORE = 10

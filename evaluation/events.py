@@ -176,6 +176,19 @@ EVENTS: list[Event] = [
         action=_("View the challenge"),
     ),
     Event(
+        key="decision.quorum_overridden",
+        category=DECISION,
+        mandatory=True,
+        label=_("The lead is selected before every bid had its reviews"),
+        subject=_("Lead selected below the review quorum: %(challenge)s"),
+        body=_(
+            "The programme office selected the lead for “%(challenge)s” although some bids "
+            "had fewer submitted reviews than the panel requires (%(short)s).\n\n"
+            "The programme office's reason: %(reason)s"
+        ),
+        action=_("View the decision"),
+    ),
+    Event(
         key="validation.started",
         category=VALIDATION,
         mandatory=True,

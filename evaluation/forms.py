@@ -167,6 +167,15 @@ class BidChoiceField(forms.ModelChoiceField):
         return obj.applicant.legal_name
 
 
+class QuorumForm(forms.Form):
+    min_reviews = forms.IntegerField(
+        label=_("Minimum submitted reviews per bid"),
+        min_value=1,
+        max_value=20,
+        help_text=_("The lead can be selected once every bid under review has this many."),
+    )
+
+
 class DecisionForm(forms.Form):
     bid = BidChoiceField(
         label=_("Bid to select as lead"),
@@ -184,10 +193,34 @@ class DecisionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, bids=None, **kwargs: Any) -> None:
+    quorum_override = forms.CharField(
+        label=_("Reason to decide below the review quorum"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_(
+            "Only when a bid has fewer submitted reviews than the panel requires: why the "
+            "decision cannot wait. It is kept on the decision and shown to the demand entity."
+        ),
+    )
+
+    def __init__(self, *args: Any, bids=None, quorum_met: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if bids is not None:
             self.fields["bid"].queryset = bids
+        if quorum_met:
+            del self.fields["quorum_override"]
+
+    def clean_quorum_override(self) -> str:
+        value = self.cleaned_data["quorum_override"].strip()
+        if len(value) < 20:
+            raise forms.ValidationError(
+                _(
+                    "Some bids have fewer submitted reviews than the panel requires. Explain in "
+                    "a sentence or two (20 characters or more) why the decision cannot wait."
+                )
+            )
+        return value
 
     def clean_rationale(self) -> str:
         value = self.cleaned_data["rationale"].strip()

@@ -44,6 +44,7 @@ from .models import (
     MilestoneEvidence,
     MilestoneValidation,
 )
+from .selectors.quorum import quorum_state
 
 
 def _operator(user: Any, obj: Any) -> bool:
@@ -120,6 +121,35 @@ def _guard_all_accepted(change: Change) -> None:
         )
 
 
+def _guard_quorum(change: Change) -> None:
+    """Every bid reviewed by the panel's quorum, or an operator's written reason to go ahead."""
+    state = quorum_state(change.obj)
+    if not state.met:
+        change.data["quorum_short"] = state.short_names()
+    if not state.met and not (change.data.get("quorum_override") or "").strip():
+        raise TransitionError(
+            {
+                "quorum_override": _(
+                    "Bids short of the %(minimum)s submitted reviews required: %(bids)s."
+                )
+                % {"minimum": state.minimum, "bids": state.short_names()}
+            }
+        )
+
+
+def owners_if_quorum_overridden(change: Change) -> list[User]:
+    """The demand entity, when the lead was selected below the review quorum."""
+    return challenge_owners(change) if change.data.get("quorum_short") else []
+
+
+def _override_context(change: Change) -> dict[str, Any]:
+    return {
+        "short": change.data.get("quorum_short", ""),
+        "reason": change.data.get("quorum_override", ""),
+        "url": reverse("evaluation:validation", args=[change.obj.pk]),
+    }
+
+
 def _history(action: str):
     """An effect that writes the step to the evaluation history."""
 
@@ -140,7 +170,15 @@ CHALLENGE_ROWS = [
         gettext_lazy("Assign the lead"),
         may=_operator,
         denied=gettext_lazy("Only the programme office selects the lead."),
-        emits=[Emit("challenge.lead_assigned", challenge_owners, context=_lead_context)],
+        guard=_guard_quorum,
+        emits=[
+            Emit("challenge.lead_assigned", challenge_owners, context=_lead_context),
+            Emit(
+                "decision.quorum_overridden",
+                owners_if_quorum_overridden,
+                context=_override_context,
+            ),
+        ],
     ),
     row(
         "start_validation",

@@ -28,6 +28,7 @@ from entities.models import Organization
 
 from .enums import (
     DEFAULT_MAX_SCORE,
+    DEFAULT_MIN_REVIEWS,
     AssignmentStatus,
     EntryKind,
     EventAction,
@@ -46,6 +47,15 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum submitted reviews per bid"),
+        default=DEFAULT_MIN_REVIEWS,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "The lead can be selected only when every bid under review has at least this "
+            "many submitted reviews, unless the programme office records a reason to go ahead."
+        ),
+    )
 
     class Meta:
         verbose_name = _("review panel")
@@ -279,6 +289,15 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    quorum_override = models.TextField(
+        _("reason for deciding below the review quorum"), blank=True, max_length=5000
+    )
+    short_of_reviews = models.JSONField(
+        _("bids short of reviews at the time of the decision"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("lead decision")

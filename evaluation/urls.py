@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decision, invitations, kpis, nomination, panels, results, validation
+from .views import decision, desk, invitations, kpis, nomination, panels, results, validation
 
 app_name = "evaluation"
 
@@ -25,6 +25,7 @@ urlpatterns = [
         name="reviewer_remove",
     ),
     path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
+    path("operator/evaluation/<int:pk>/quorum/", desk.panel_quorum, name="panel_quorum"),
     path(
         "operator/evaluation/<int:pk>/ranking.<str:fmt>",
         decision.ranking_export,

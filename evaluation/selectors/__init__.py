@@ -299,6 +299,7 @@ def evaluation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
 # The entries of the evaluation history shown on the validation page.
 VALIDATION_EVENTS = (
     EventAction.LEAD_SELECTED,
+    EventAction.QUORUM_OVERRIDDEN,
     EventAction.VALIDATION_STARTED,
     EventAction.MILESTONE_REPORTED,
     EventAction.MILESTONE_ACCEPTED,

@@ -12,6 +12,7 @@ State changes go through the transition engine (`challenges.lifecycle`,
 
 from .conflicts import conflict_declare, conflicts_detect, conflicts_detect_for_reviewer
 from .decision import decision_create
+from .desk import panel_quorum_set
 from .panels import (
     panel_create,
     reviewer_assign,
@@ -47,6 +48,7 @@ __all__ = [
     "milestone_decide",
     "milestone_report",
     "panel_create",
+    "panel_quorum_set",
     "review_save",
     "reviewer_assign",
     "reviewer_invitation_accept",

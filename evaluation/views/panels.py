@@ -20,10 +20,12 @@ from ..forms import (
     AssignReviewerForm,
     CriterionFormSet,
     InviteReviewerForm,
+    QuorumForm,
     RemoveReviewerForm,
     criterion_initial,
 )
 from ..models import ReviewerAssignment
+from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
 # The operator's list, grouped: key, heading, the challenge states in the group.
@@ -92,6 +94,8 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
                 "ranking": selectors.ranking(challenge),
                 "assign_form": AssignReviewerForm(pool=selectors.reviewer_pool(challenge)),
                 "invite_form": InviteReviewerForm(),
+                "quorum": quorum_state(challenge),
+                "quorum_form": QuorumForm(initial={"min_reviews": panel.min_reviews}),
             }
         )
     return render(request, "evaluation/operator_challenge.html", context)

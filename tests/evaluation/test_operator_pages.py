@@ -229,13 +229,18 @@ def test_operator_index_shows_the_next_step_of_each_state(
     ranked = _scored_scenario(operator, [reviewer_a, reviewer_b])
     lead = _scored_scenario(operator, [reviewer_a, reviewer_b])
     services.decision_create(
-        challenge=lead.challenge, bid=lead.bids[0], rationale="Clearly the best bid.", by=operator
+        challenge=lead.challenge,
+        bid=lead.bids[0],
+        rationale="Clearly the best bid.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     validating = _scored_scenario(operator, [reviewer_a, reviewer_b])
     services.decision_create(
         challenge=validating.challenge,
         bid=validating.bids[0],
         rationale="Clearly the best bid.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     services.validation_start(challenge=validating.challenge, by=operator)
