@@ -57,12 +57,14 @@ def suggest_allocation(
     per_bid: int,
     conflicts: Collection[Pair] = (),
     existing: Collection[Pair] = (),
+    base_load: Mapping[int, int] | None = None,
 ) -> Allocation:
     """Propose reviewers for each bid: at least `per_bid` where possible, loads balanced.
 
     Existing pairs are kept (unless conflicted, then they are neither kept nor
     counted); new pairs never join a reviewer to a bid they are in conflict
-    with. Deterministic: ties go to the lower reviewer key.
+    with. `base_load` is each reviewer's work elsewhere (other panels), so
+    busy reviewers are asked last. Deterministic: ties go to the lower key.
     """
     conflicted = set(conflicts)
     reviewer_set = set(reviewers)
@@ -72,7 +74,7 @@ def suggest_allocation(
         for r, b in existing
         if r in reviewer_set and b in bid_set and (r, b) not in conflicted
     }
-    load = dict.fromkeys(reviewer_set, 0)
+    load = {r: (base_load or {}).get(r, 0) for r in reviewer_set}
     for r, _ in pairs:
         load[r] += 1
 

@@ -15,6 +15,7 @@ from entities.rules import AnyUser, is_operator, is_reviewer, membership_of, rol
 
 from .enums import AssignmentStatus, KPIState, MilestoneState, ReviewStatus
 from .models import (
+    BidAllocation,
     ConflictDeclaration,
     KPIAchievement,
     MilestoneValidation,
@@ -87,6 +88,14 @@ def has_automatic_conflict(user: AnyUser, bid: Bid) -> bool:
     return bool(conflicting_organizations(user, bid))
 
 
+def is_allocated(assignment: ReviewerAssignment, bid: Bid) -> bool:
+    """Every bid is the reviewer's until an allocation is confirmed; then only theirs."""
+    allocations = BidAllocation.objects.filter(assignment__panel_id=assignment.panel_id)
+    if not allocations.exists():
+        return True
+    return allocations.filter(assignment=assignment, bid=bid).exists()
+
+
 def declaration_for(assignment: ReviewerAssignment, bid: Bid) -> ConflictDeclaration | None:
     return ConflictDeclaration.objects.filter(assignment=assignment, bid=bid).first()
 
@@ -95,7 +104,8 @@ def can_declare_conflict(user: AnyUser, bid: Bid) -> bool:
     """An assigned reviewer declares once per bid under review (a conflict may be added later)."""
     if bid.state not in REVIEWABLE_BID_STATES:
         return False
-    return active_assignment(user, bid.challenge) is not None
+    assignment = active_assignment(user, bid.challenge)
+    return assignment is not None and is_allocated(assignment, bid)
 
 
 def can_read_bid_for_review(user: AnyUser, bid: Bid) -> bool:
@@ -103,7 +113,7 @@ def can_read_bid_for_review(user: AnyUser, bid: Bid) -> bool:
     if not can_use_review_site(user) or bid.state not in REVIEWABLE_BID_STATES:
         return False
     assignment = active_assignment(user, bid.challenge)
-    if assignment is None:
+    if assignment is None or not is_allocated(assignment, bid):
         return False
     declaration = declaration_for(assignment, bid)
     if declaration is None or declaration.has_conflict:

@@ -12,7 +12,7 @@ State changes go through the transition engine (`challenges.lifecycle`,
 
 from .conflicts import conflict_declare, conflicts_detect, conflicts_detect_for_reviewer
 from .decision import decision_create
-from .desk import panel_quorum_set
+from .desk import allocation_confirm, panel_quorum_set
 from .panels import (
     panel_create,
     reviewer_assign,
@@ -37,6 +37,7 @@ from .validation import (
 )
 
 __all__ = [
+    "allocation_confirm",
     "KPIValue",
     "KPIVerdict",
     "kpi_results_decide",

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
+from .. import rules, services
 from ..forms import QuorumForm
+from ..selectors.desk import allocation_plan
 from ._common import operator_challenge_or_404, show_errors
 
 
@@ -38,3 +39,46 @@ def panel_quorum(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": panel.min_reviews},
             )
     return redirect(reverse("evaluation:operator_challenge", args=[challenge.pk]) + "#quorum-h")
+
+
+def _posted_pairs(request: HttpRequest) -> list[tuple[int, int]] | None:
+    """The "seat:bid" pairs of the confirmed suggestion; None when one is malformed."""
+    pairs = []
+    for value in request.POST.getlist("pair"):
+        seat, _sep, bid = value.partition(":")
+        if not (seat.isdigit() and bid.isdigit()):
+            return None
+        pairs.append((int(seat), int(bid)))
+    return pairs
+
+
+@login_required
+def allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewers' loads and conflicts, a balanced suggestion, and its confirmation."""
+    challenge = operator_challenge_or_404(request, pk)
+    if request.method == "POST" and rules.can_manage_panel(request.user, challenge):
+        pairs = _posted_pairs(request)
+        if pairs is None:
+            messages.error(request, _("The allocation could not be read. Review it again."))
+        else:
+            try:
+                new = services.allocation_confirm(challenge=challenge, pairs=pairs, by=request.user)
+            except ValidationError as exc:
+                show_errors(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The allocation is confirmed: %(n)s new bid assignments, reviewers e-mailed.")
+                    % {"n": len(new)},
+                )
+                return redirect(reverse("evaluation:operator_challenge", args=[pk]) + "#panel")
+        return redirect("evaluation:allocation", pk)
+    return render(
+        request,
+        "evaluation/allocation.html",
+        {
+            "challenge": challenge,
+            "plan": allocation_plan(challenge),
+            "can_manage_panel": rules.can_manage_panel(request.user, challenge),
+        },
+    )

@@ -25,6 +25,7 @@ from ..forms import (
     criterion_initial,
 )
 from ..models import ReviewerAssignment
+from ..selectors.desk import reviewer_loads
 from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
@@ -88,9 +89,13 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         "disagreement": scoring.DISAGREEMENT_SPREAD,
     }
     if panel is not None:
+        work = {load.assignment.pk: load.status_label for load in reviewer_loads(challenge)}
+        assignments = selectors.panel_assignments(challenge)
+        for assignment in assignments:
+            assignment.work_label = work.get(assignment.pk)
         context.update(
             {
-                "assignments": selectors.panel_assignments(challenge),
+                "assignments": assignments,
                 "ranking": selectors.ranking(challenge),
                 "assign_form": AssignReviewerForm(pool=selectors.reviewer_pool(challenge)),
                 "invite_form": InviteReviewerForm(),
