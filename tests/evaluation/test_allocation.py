@@ -138,3 +138,25 @@ def test_allocation_page_refuses_bad_input_and_strangers(client_for, operator, s
     client_for(operator).post(url, {"pair": ["999:999"]})
     assert not BidAllocation.objects.exists()
     assert client_for(scenario.demand_owner).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_submit_review_asks_for_confirmation_first(client_for, scenario):
+    from evaluation.models import Review
+
+    seat = assign(scenario, ReviewerFactory())
+    bid = scenario.bids[0]
+    services.conflict_declare(
+        assignment=seat, bid=bid, has_conflict=False, explanation="", by=seat.reviewer
+    )
+    c = client_for(seat.reviewer)
+    url = reverse("review:evaluation_bidtoreview_change", args=[bid.pk])
+    data = {f"score_{cr.pk}": 7 for cr in selectors.rubric(scenario.challenge)}
+    data["overall_comment"] = "A sound plan."
+    html = c.post(url, {**data, "action": "submit"}).content.decode()
+    assert "Submit your review now?" in html and 'id="review-total"' in html
+    review_row = Review.objects.get(assignment=seat, bid=bid)
+    assert not review_row.is_submitted  # saved as a draft, nothing locked yet
+    c.post(url, {**data, "action": "submit", "confirm_submit": "yes"})
+    review_row.refresh_from_db()
+    assert review_row.is_submitted
