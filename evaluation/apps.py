@@ -24,6 +24,7 @@ class EvaluationConfig(AppConfig):
         install()
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
+        CHALLENGE.on("close_early", effects=[conflicts_detect_for_challenge])
         post_save.connect(
             recheck_conflicts_on_membership,
             sender=Membership,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
     path("operator/evaluation/<int:pk>/quorum/", desk.panel_quorum, name="panel_quorum"),
     path("operator/evaluation/<int:pk>/allocation/", desk.allocation, name="allocation"),
+    path("operator/evaluation/<int:pk>/deadline/", desk.deadline, name="deadline"),
     path(
         "operator/evaluation/<int:pk>/ranking.<str:fmt>",
         decision.ranking_export,

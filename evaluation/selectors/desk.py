@@ -218,3 +218,13 @@ def allocation_plan(challenge: Challenge) -> AllocationPlan:
         conflicts=frozenset(conflicts),
         existing=frozenset(existing),
     )
+
+
+def challenge_bid_counts(challenge: Challenge) -> dict[str, int]:
+    """How many bids are drafts and how many are submitted (what a deadline change affects)."""
+    counts = Counter(
+        Bid.objects.filter(
+            challenge=challenge, state__in=[BidState.DRAFT, BidState.SUBMITTED]
+        ).values_list("state", flat=True)
+    )
+    return {"draft": counts[BidState.DRAFT], "submitted": counts[BidState.SUBMITTED]}

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .. import rules, selectors, services
-from ..forms import DecisionForm
+from ..desk_forms import DecisionForm
 from ..resources import FORMATS, RankingResource
 from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from challenges import deadlines
+from challenges.enums import ChallengeState
+
 from .. import rules, services
-from ..forms import QuorumForm
-from ..selectors.desk import allocation_plan
+from ..desk_forms import DeadlineForm, QuorumForm
+from ..selectors.desk import allocation_plan, challenge_bid_counts
 from ._common import operator_challenge_or_404, show_errors
 
 
@@ -82,3 +85,54 @@ def allocation(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_panel": rules.can_manage_panel(request.user, challenge),
         },
     )
+
+
+@login_required
+def deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close bidding early or extend the deadline: the form, a confirmation, then the change."""
+    challenge = operator_challenge_or_404(request, pk)
+    back = reverse("evaluation:operator_challenge", args=[challenge.pk])
+    if challenge.state != ChallengeState.LISTED:
+        messages.info(
+            request, _("The deadline can only change while the challenge is open for bids.")
+        )
+        return redirect(back)
+    form = DeadlineForm(request.POST or None, initial={"action": DeadlineForm.EXTEND})
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            confirming = True
+        elif _deadline_change(request, challenge, form):
+            return redirect(back)
+    return render(
+        request,
+        "evaluation/deadline.html",
+        {
+            "challenge": challenge,
+            "form": form,
+            "confirming": confirming and not form.errors,
+            "drafts": challenge_bid_counts(challenge),
+        },
+    )
+
+
+def _deadline_change(request: HttpRequest, challenge, form: DeadlineForm) -> bool:
+    data = form.cleaned_data
+    try:
+        if data["action"] == DeadlineForm.CLOSE:
+            deadlines.challenge_close_early(
+                challenge=challenge, reason=data["reason"], by=request.user
+            )
+            messages.success(request, _("Bidding is closed; the submitted bids are under review."))
+        else:
+            deadlines.challenge_deadline_extend(
+                challenge=challenge,
+                deadline=data["deadline"],
+                reason=data["reason"],
+                by=request.user,
+            )
+            messages.success(request, _("The deadline is extended; bidders have been e-mailed."))
+    except ValidationError as exc:
+        show_errors(request, exc, form)
+        return False
+    return True

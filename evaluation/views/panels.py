@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from challenges.enums import ChallengeState
 
 from .. import rules, scoring, selectors, services
+from ..desk_forms import QuorumForm
 from ..enums import AssignmentStatus
 from ..forms import (
     AssignReviewerForm,
     CriterionFormSet,
     InviteReviewerForm,
-    QuorumForm,
     RemoveReviewerForm,
     criterion_initial,
 )
