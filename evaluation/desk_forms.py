@@ -116,3 +116,51 @@ class DeadlineForm(forms.Form):
         if data.get("action") == self.EXTEND and not data.get("deadline"):
             self.add_error("deadline", _("Choose the new deadline."))
         return data
+
+
+class AppealForm(forms.Form):
+    grounds = forms.CharField(
+        label=_("Grounds of your appeal"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_(
+            "What in the evaluation or the decision was wrong, and why. You can appeal once; "
+            "the programme office answers with reasons."
+        ),
+    )
+
+    def clean_grounds(self) -> str:
+        value = self.cleaned_data["grounds"].strip()
+        if len(value) < 50:
+            raise forms.ValidationError(
+                _("Explain the grounds of your appeal in at least 50 characters.")
+            )
+        return value
+
+
+class AppealDecisionForm(forms.Form):
+    UPHOLD = "uphold"
+    REJECT = "reject"
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (UPHOLD, _("Uphold: the programme office will decide on the lead again")),
+            (REJECT, _("Reject: the decision stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    response = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Sent to the appellant, the demand entity and the selected lead."),
+    )
+
+    def clean_response(self) -> str:
+        value = self.cleaned_data["response"].strip()
+        if len(value) < 20:
+            raise forms.ValidationError(
+                _("Write at least a sentence or two (20 characters or more).")
+            )
+        return value

@@ -33,6 +33,16 @@ class KPIState(models.TextChoices):
     RETURNED = "returned", _("Sent back to the lead")
 
 
+class AppealState(models.TextChoices):
+    FILED = "filed", _("Filed, awaiting the programme office")
+    UPHELD = "upheld", _("Upheld: the programme office will decide again")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Appeals that hold the validation back until the programme office decides again.
+BLOCKING_APPEAL_STATES = (AppealState.FILED, AppealState.UPHELD)
+
+
 class EntryKind(models.TextChoices):
     """What happened to a milestone (one row each in its history)."""
 
@@ -67,6 +77,9 @@ class EventAction(models.TextChoices):
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
     LEAD_SELECTED = "lead_selected", _("Lead selected")
     QUORUM_OVERRIDDEN = "quorum_overridden", _("Lead selected below the review quorum")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+    APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
     VALIDATION_STARTED = "validation_started", _("Validation started")
     MILESTONE_REPORTED = "milestone_reported", _("Milestone reported")
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")

@@ -35,16 +35,23 @@ from entities.selectors import operators, organization_users
 from notifications.services import notify
 
 from . import rules, selectors
-from .enums import ACTION_TO_KIND, EventAction, KPIState, MilestoneState
+from .enums import (
+    ACTION_TO_KIND,
+    BLOCKING_APPEAL_STATES,
+    EventAction,
+    KPIState,
+    MilestoneState,
+)
 from .history import log_event
 from .models import (
+    Appeal,
     EvaluationEvent,
     KPIAchievement,
     MilestoneEntry,
     MilestoneEvidence,
     MilestoneValidation,
 )
-from .selectors.quorum import quorum_state
+from .quorum import guard_quorum, override_context, owners_if_quorum_overridden
 
 
 def _operator(user: Any, obj: Any) -> bool:
@@ -98,6 +105,10 @@ def _guard_start_validation(change: Change) -> None:
     winner = _selected(change.obj)
     if winner is None:
         raise TransitionError(_("No bid has been selected for this challenge."))
+    if Appeal.objects.filter(challenge=change.obj, state__in=BLOCKING_APPEAL_STATES).exists():
+        raise TransitionError(
+            _("An appeal is open or upheld: the programme office must decide on it first.")
+        )
     milestones = list(winner.milestones.all())
     if not milestones:
         raise TransitionError(_("The selected bid has no milestones to validate."))
@@ -121,35 +132,6 @@ def _guard_all_accepted(change: Change) -> None:
         )
 
 
-def _guard_quorum(change: Change) -> None:
-    """Every bid reviewed by the panel's quorum, or an operator's written reason to go ahead."""
-    state = quorum_state(change.obj)
-    if not state.met:
-        change.data["quorum_short"] = state.short_names()
-    if not state.met and not (change.data.get("quorum_override") or "").strip():
-        raise TransitionError(
-            {
-                "quorum_override": _(
-                    "Bids short of the %(minimum)s submitted reviews required: %(bids)s."
-                )
-                % {"minimum": state.minimum, "bids": state.short_names()}
-            }
-        )
-
-
-def owners_if_quorum_overridden(change: Change) -> list[User]:
-    """The demand entity, when the lead was selected below the review quorum."""
-    return challenge_owners(change) if change.data.get("quorum_short") else []
-
-
-def _override_context(change: Change) -> dict[str, Any]:
-    return {
-        "short": change.data.get("quorum_short", ""),
-        "reason": change.data.get("quorum_override", ""),
-        "url": reverse("evaluation:validation", args=[change.obj.pk]),
-    }
-
-
 def _history(action: str):
     """An effect that writes the step to the evaluation history."""
 
@@ -170,13 +152,13 @@ CHALLENGE_ROWS = [
         gettext_lazy("Assign the lead"),
         may=_operator,
         denied=gettext_lazy("Only the programme office selects the lead."),
-        guard=_guard_quorum,
+        guard=guard_quorum,
         emits=[
             Emit("challenge.lead_assigned", challenge_owners, context=_lead_context),
             Emit(
                 "decision.quorum_overridden",
                 owners_if_quorum_overridden,
-                context=_override_context,
+                context=override_context,
             ),
         ],
     ),

@@ -144,34 +144,6 @@ class ReviewerAssignment(models.Model):
         return self.status == AssignmentStatus.ACTIVE
 
 
-class BidAllocation(models.Model):
-    """A bid given to one reviewer of the panel by a confirmed allocation.
-
-    While a panel has no allocation, each reviewer reviews every bid; once
-    the operator confirms one, each reviewer sees only the bids allocated to them.
-    """
-
-    assignment = models.ForeignKey(
-        ReviewerAssignment, on_delete=models.CASCADE, related_name="allocations"
-    )
-    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="allocations")
-    allocated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    allocated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("bid allocated to a reviewer")
-        verbose_name_plural = _("bids allocated to reviewers")
-        ordering = ["assignment_id", "bid_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "bid"], name="allocation_once_per_bid")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.assignment_id} → {self.bid_id}"
-
-
 class ConflictDeclaration(models.Model):
     """A reviewer's statement about one bid, made before the bid is shown to them."""
 
@@ -472,3 +444,9 @@ class BidToReview(Bid):
 
     def __str__(self) -> str:
         return str(_("Bid %(number)s") % {"number": self.pk})
+
+
+# The evaluation desk's models (allocations, appeals) live in their own module.
+from .desk_models import Appeal, BidAllocation  # noqa: E402
+
+__all__ = ["Appeal", "BidAllocation"]

@@ -7,16 +7,32 @@ milestone exists. Services check them again before writing.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from challenges.enums import BidState, ChallengeState, PartnerStatus
 from challenges.models import Bid, BidPartner, Challenge
 from entities.enums import MembershipRole
 from entities.models import Membership, User
-from entities.rules import AnyUser, is_operator, is_reviewer, membership_of, role_at_least
+from entities.rules import (
+    AnyUser,
+    can_edit_content,
+    is_operator,
+    is_reviewer,
+    membership_of,
+    role_at_least,
+)
 
 from .enums import AssignmentStatus, KPIState, MilestoneState, ReviewStatus
 from .models import (
+    Appeal,
     BidAllocation,
     ConflictDeclaration,
+    Decision,
     KPIAchievement,
     MilestoneValidation,
     Review,
@@ -251,3 +267,42 @@ def can_report_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
 
 def can_confirm_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
     return can_confirm_kpis(user, achievement.challenge)
+
+
+# --------------------------------------------------------------------------- appeals
+def appeal_deadline(decision: Decision) -> dt.datetime:
+    return decision.decided_at + dt.timedelta(days=settings.APPEAL_WINDOW_DAYS)
+
+
+def appeal_refusal(user: AnyUser, bid: Bid, *, now: dt.datetime) -> str | None:
+    """Why `user` cannot appeal the decision on `bid` now (None: they may).
+
+    Editors of a bidder that was not selected, once, within the appeal window.
+    """
+    if not user.is_authenticated or not can_edit_content(user, bid.applicant):
+        return _("Only editors of the bidding organization can appeal.")
+    decision = Decision.objects.filter(challenge_id=bid.challenge_id).first()
+    if decision is None or bid.state != BidState.NOT_SELECTED:
+        return _("Only a bid that was not selected can be appealed, after the decision.")
+    if Appeal.objects.filter(bid=bid).exists():
+        return _("This bid has already been appealed; an appeal can be filed once.")
+    if now > appeal_deadline(decision):
+        return _("The appeal period ended on %(date)s.") % {
+            "date": date_format(timezone.localtime(appeal_deadline(decision)), "DATETIME_FORMAT")
+        }
+    return None
+
+
+def can_view_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    """Operators, the appellant's members and the demand entity's members."""
+    if is_operator(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return membership_of(user, appeal.bid.applicant) is not None or is_demand_member(
+        user, appeal.challenge
+    )
+
+
+def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    return is_operator(user) and appeal.is_open

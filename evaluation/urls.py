@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import decision, desk, invitations, kpis, nomination, panels, results, validation
+from .views import (
+    appeals,
+    decision,
+    desk,
+    invitations,
+    kpis,
+    nomination,
+    panels,
+    results,
+    validation,
+)
 
 app_name = "evaluation"
 
@@ -34,6 +44,8 @@ urlpatterns = [
         name="ranking_export",
     ),
     path("operator/evaluation/<int:pk>/decide/", decision.decide, name="decide"),
+    # appeals against the decision (the bidder files, the programme office answers)
+    path("bids/<int:pk>/appeal/", appeals.appeal, name="appeal"),
     # the demand entity
     path("challenges/<int:pk>/reviewer-nomination/", nomination.nominate, name="nominate"),
     # stage 4: validation

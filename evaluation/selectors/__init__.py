@@ -74,12 +74,14 @@ def operator_challenges() -> QuerySet[Challenge]:
         assignment__status=AssignmentStatus.ACTIVE,
     )
     milestones = MilestoneValidation.objects.filter(challenge=OuterRef("pk"))
+    submitted = Bid.objects.filter(challenge=OuterRef("pk"), state=BidState.SUBMITTED)
+    # Open challenges appear once they have a panel or a submitted bid (panel or not).
     return (
         Challenge.objects.filter(state__in=OPERATOR_STATES)
-        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False))
+        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False) | Exists(submitted))
         .select_related("organization")
         .annotate(
-            bid_count=_count(bids),
+            bid_count=_count(bids) + _count(submitted),
             reviewer_count=_count(reviewers),
             review_count=_count(reviews),
             milestone_count=_count(milestones),

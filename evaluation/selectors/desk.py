@@ -12,7 +12,7 @@ from challenges.models import Bid, Challenge
 
 from .. import allocation, rules
 from ..enums import AssignmentStatus, ReviewStatus
-from ..models import BidAllocation, ConflictDeclaration, Review, ReviewerAssignment
+from ..models import Appeal, BidAllocation, ConflictDeclaration, Review, ReviewerAssignment
 from .quorum import quorum_minimum
 
 # A reviewer's work on one panel, as the operator and the reviewer see it.
@@ -228,3 +228,11 @@ def challenge_bid_counts(challenge: Challenge) -> dict[str, int]:
         ).values_list("state", flat=True)
     )
     return {"draft": counts[BidState.DRAFT], "submitted": counts[BidState.SUBMITTED]}
+
+
+def challenge_appeals(challenge: Challenge) -> list[Appeal]:
+    return list(
+        Appeal.objects.filter(challenge=challenge)
+        .select_related("bid__applicant")
+        .order_by("filed_at", "pk")
+    )

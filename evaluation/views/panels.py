@@ -25,7 +25,7 @@ from ..forms import (
     criterion_initial,
 )
 from ..models import ReviewerAssignment
-from ..selectors.desk import reviewer_loads
+from ..selectors.desk import challenge_appeals, reviewer_loads
 from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
@@ -34,7 +34,7 @@ OPERATOR_GROUPS = (
     ("evaluation", gettext_lazy("Under evaluation"), (ChallengeState.EVALUATION,)),
     (
         "listed",
-        gettext_lazy("Open for bids, panel being prepared"),
+        gettext_lazy("Open for bids, or past the deadline and about to close"),
         (ChallengeState.LISTED,),
     ),
     (
@@ -84,6 +84,7 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         "in_validation_stage": challenge.state in rules.VALIDATION_STATES,
         "assignment_states": AssignmentStatus,
         "decision": selectors.decision_of(challenge),
+        "appeals": challenge_appeals(challenge),
         "history": list(selectors.evaluation_history(challenge)),
         "trim_from": scoring.TRIM_FROM,
         "disagreement": scoring.DISAGREEMENT_SPREAD,

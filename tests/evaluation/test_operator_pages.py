@@ -287,3 +287,16 @@ def test_invited_reviewers_are_withdrawn_and_active_ones_removed(
 
     assert "Withdraw" in button(invited)
     assert "Remove" in button(seat)
+
+
+@pytest.mark.django_db
+def test_desk_lists_open_challenges_with_bids_and_no_panel(client_for, operator):
+    from tests.challenges.factories import listed_challenge, submitted_bid
+    from tests.factories import OrganizationFactory
+
+    with_bid = listed_challenge()
+    submitted_bid(with_bid, OrganizationFactory(capabilities=True))
+    without_bid = listed_challenge()
+    html = client_for(operator).get(reverse("evaluation:operator_index")).content.decode()
+    assert with_bid.title in html and "Set up the panel" in html
+    assert without_bid.title not in html
