@@ -13,6 +13,7 @@ class ChallengesConfig(AppConfig):
         from notifications.events import register
 
         from . import publiccache
+        from .deadlines import install as install_deadline_rows
         from .events import EVENTS
         from .lifecycle import BID, CHALLENGE
         from .models import Attachment, Challenge, ChallengeKPI
@@ -22,6 +23,8 @@ class ChallengesConfig(AppConfig):
         register(*EVENTS)
         # A person's saved searches are in their data download and go with their account.
         register_personal_data(exporter=export_personal_data, eraser=erase_personal_data)
+
+        install_deadline_rows()
         # Saved searches hear about a challenge once it is published (a Celery fan-out).
         CHALLENGE.on("publish", effects=[queue_saved_search_alerts])
         # Cached public pages go stale when what they show changes (challenges.publiccache).

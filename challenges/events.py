@@ -88,6 +88,33 @@ EVENTS: list[Event] = [
         action=_("View the challenge"),
     ),
     Event(
+        key="challenge.closed_early",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("Bidding for a challenge closes early"),
+        subject=_("Bidding closed early: %(challenge)s"),
+        body=_(
+            "The programme office closed bidding for “%(challenge)s” before its deadline "
+            "(%(previous)s). Bids not submitted by now can no longer be submitted; submitted "
+            "bids are being evaluated.\n\nReason: %(reason)s"
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime, "previous": as_datetime},
+    ),
+    Event(
+        key="challenge.deadline_extended",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("The deadline of a challenge is extended"),
+        subject=_("New deadline for “%(challenge)s”: %(deadline)s"),
+        body=_(
+            "The programme office extended the bidding deadline for “%(challenge)s” from "
+            "%(previous)s to %(deadline)s.\n\nReason: %(reason)s"
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime, "previous": as_datetime},
+    ),
+    Event(
         key="challenge.deadline_reminder",
         category=CHALLENGE,
         label=_("A challenge deadline is approaching"),

@@ -34,6 +34,7 @@ class EvaluationConfig(AppConfig):
         documents.install()  # the decision letter and the validation certificate (PDF)
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
+        CHALLENGE.on("close_early", effects=[conflicts_detect_for_challenge])
         post_save.connect(
             recheck_conflicts_on_membership,
             sender=Membership,
