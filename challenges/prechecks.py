@@ -168,8 +168,14 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
     lead_facts, *partner_facts = eligibility_facts(
         [bid.applicant, *(p.organization for p in joined)]
     )
+    # The modes offered must be among those the challenge asks for (COOPERATION_MODES).
     report = check_eligibility(
-        lead_facts, role=Role.LEAD, on=now, partners=partner_facts, modes=modes
+        lead_facts,
+        role=Role.LEAD,
+        on=now,
+        partners=partner_facts,
+        modes=modes,
+        sought_modes=bid.challenge.cooperation_modes or (),
     )
     partner_reports = [
         (partner, check_eligibility(facts, role=Role.PARTNER, on=now))

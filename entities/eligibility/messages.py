@@ -179,6 +179,10 @@ MESSAGES: Mapping[tuple[str, str], Any] = {
         "technology transfer, collaborative R&D, personnel training, technology licensing and "
         "technology investment."
     ),
+    (C.COOPERATION_MODES, "not_sought"): _(
+        "The challenge does not ask for %(not_sought_names)s. A bid may offer only the "
+        "cooperation modes the challenge asks for: %(sought_names)s. Untick the others."
+    ),
     # ORGANIZATION_VERIFIED
     (C.ORGANIZATION_VERIFIED, "pass"): _(
         "The programme office has checked the registration documents."
@@ -282,6 +286,10 @@ _STEPS: Mapping[tuple[str, str], tuple[Any, str]] = {
     (C.PARTNERS_AT_MOST_FIVE, "duplicate"): (_("List each partner only once"), ""),
     (C.COOPERATION_MODES, "none"): (_("Choose at least one cooperation mode"), ""),
     (C.COOPERATION_MODES, "unknown"): (_("Choose among the five cooperation modes"), ""),
+    (C.COOPERATION_MODES, "not_sought"): (
+        _("Offer only the modes the challenge asks for: %(sought_names)s"),
+        "",
+    ),
 }
 
 # "Upload evidence of your local data resources": one step per missing capability.
@@ -359,6 +367,8 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     p["missing_names"] = _names(CapabilityKey, params.get("missing"))
     p["declared_names"] = _names(CapabilityKey, params.get("declared"))
     p["mode_names"] = _names(CooperationMode, params.get("modes"))
+    p["sought_names"] = _names(CooperationMode, params.get("sought"))
+    p["not_sought_names"] = _names(CooperationMode, params.get("not_sought"))
     p["unknown_names"] = ", ".join(str(m) for m in params.get("unknown") or ()) or "—"
     p["partner_names"] = ", ".join(str(n) for n in params.get("partners") or ()) or "—"
     p["duplicate_names"] = ", ".join(str(n) for n in params.get("duplicates") or ()) or "—"
