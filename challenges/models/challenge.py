@@ -36,6 +36,7 @@ class Challenge(models.Model):
     summary = models.TextField(
         _("summary"),
         max_length=1200,
+        blank=True,  # a draft saves with only its title; the pre-check asks for the summary
         help_text=_("One paragraph a non-specialist understands: the problem and why it matters."),
     )
     problem_statement = models.TextField(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entities import rules as entity_rules
@@ -16,8 +17,14 @@ from .. import lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import Challenge
-from ..prechecks import challenge_precheck
-from ._common import challenge_or_404, error_messages, reason_page
+from ..prechecks import challenge_completeness, challenge_precheck
+from ._common import (
+    autosave_response,
+    challenge_or_404,
+    error_messages,
+    is_autosave,
+    reason_page,
+)
 
 PAGE_SIZE = 12
 
@@ -108,7 +115,7 @@ def _kpi_initial(challenge: Challenge | None) -> list[dict[str, str]]:
 def _write_challenge(request, challenge, organization, form, kpi_formset) -> Challenge | None:
     """Create or update the draft; None (errors shown on the form) when a service refuses."""
     fields = {name: form.cleaned_data[name] for name in ChallengeForm.Meta.fields}
-    fields["cooperation_modes"] = list(fields["cooperation_modes"])
+    fields["cooperation_modes"] = list(fields["cooperation_modes"] or [])
     try:
         if challenge is None:
             return services.challenge_create(
@@ -118,7 +125,8 @@ def _write_challenge(request, challenge, organization, form, kpi_formset) -> Cha
             challenge=challenge, by=request.user, kpis=kpi_formset.rows(), **fields
         )
     except ValidationError as exc:
-        error_messages(request, exc, form)
+        if not is_autosave(request):  # a background save shows no messages
+            error_messages(request, exc, form)
         return None
 
 
@@ -128,12 +136,20 @@ def _save_challenge(
     """The draft form, with the pre-check panel of what submitting would refuse."""
     form = ChallengeForm(request.POST or None, instance=challenge)
     kpi_formset = KPIFormSet(request.POST or None, initial=_kpi_initial(challenge), prefix="kpi")
-    if request.method == "POST" and form.is_valid() and kpi_formset.is_valid():
+    saved = None
+    if request.method == "POST" and all([form.is_valid(), kpi_formset.is_valid()]):
         saved = _write_challenge(request, challenge, organization, form, kpi_formset)
-        if saved is not None:
-            messages.success(request, _("Draft saved."))
-            target = _AFTER_SAVE.get(request.POST.get("then"), "challenges:edit")
-            return redirect(target, saved.pk)
+    if is_autosave(request):
+        return autosave_response(
+            request,
+            saved=saved is not None,
+            url=reverse("challenges:edit", args=[saved.pk]) if saved else "",
+            completeness=challenge_completeness(saved) if saved else None,
+        )
+    if saved is not None:
+        messages.success(request, _("Draft saved."))
+        target = _AFTER_SAVE.get(request.POST.get("then"), "challenges:edit")
+        return redirect(target, saved.pk)
     return render(
         request,
         "challenges/form.html",
@@ -143,6 +159,7 @@ def _save_challenge(
             "challenge": challenge,
             "organization": organization,
             "precheck": challenge_precheck(challenge) if challenge is not None else None,
+            "completeness": challenge_completeness(challenge),
         },
     )
 
