@@ -57,6 +57,7 @@
 
     function schedule() {
       dirty = true;
+      say(form.dataset.autosavePending || "");
       if (timer) window.clearTimeout(timer);
       timer = window.setTimeout(save, DELAY_MS);
     }
