@@ -123,3 +123,11 @@ class Language(models.TextChoices):
     MY = "my", _("Burmese")
     TET = "tet", _("Tetum")
     PT = "pt", _("Portuguese")
+
+
+class QuestionState(models.TextChoices):
+    """A clarification question: waiting for an answer, answered (published), or hidden."""
+
+    OPEN = "open", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    HIDDEN = "hidden", _("Hidden by the programme office")

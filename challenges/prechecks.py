@@ -118,6 +118,17 @@ def challenge_problems(challenge: Challenge) -> list[str]:
     problems = []
     if "\n\n" in (challenge.summary or "").strip():
         problems.append(_("Keep the summary to one paragraph."))
+    if (
+        challenge.questions_deadline
+        and challenge.deadline
+        and challenge.questions_deadline >= challenge.deadline
+    ):
+        problems.append(
+            _(
+                "The deadline for questions must be before the bidding deadline, so that "
+                "bidders can use the answers."
+            )
+        )
     return problems
 
 

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from .feeds import NewChallengesAtomFeed, NewChallengesFeed
-from .views import attachments, bids, calendars, challenges, partners, saved_searches, vetting
+from .views import (
+    attachments,
+    bids,
+    calendars,
+    challenges,
+    partners,
+    questions,
+    saved_searches,
+    vetting,
+)
 
 app_name = "challenges"
 
@@ -65,4 +74,11 @@ urlpatterns += [
         saved_searches.saved_search_delete,
         name="saved_search_delete",
     ),
+]
+
+# Clarification Q&A.
+urlpatterns += [
+    path("challenges/<int:pk>/questions/", questions.challenge_questions, name="questions"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
+    path("questions/<int:pk>/moderate/", questions.question_moderate, name="question_moderate"),
 ]

@@ -5,9 +5,13 @@ from .challenges import ChallengeForm, DeadlineField, KPIFormSet
 from .common import AttachmentForm, ReasonForm, VettingForm
 from .listing import ChallengeFilter
 from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
+from .questions import AnswerForm, ModerateForm, QuestionForm
 from .saved_searches import SavedSearchForm, SavedSearchRenameForm
 
 __all__ = [
+    "AnswerForm",
+    "ModerateForm",
+    "QuestionForm",
     "AttachmentForm",
     "BidForm",
     "BudgetFormSet",

@@ -37,6 +37,14 @@ class ChallengeForm(forms.ModelForm):
         required=False,
         help_text=_("Bids are accepted until this moment by the portal's clock."),
     )
+    questions_deadline = DeadlineField(
+        label=_("Deadline for clarification questions (Beijing time, UTC+8)"),
+        required=False,
+        help_text=_(
+            "Bidders may ask questions until this moment; it must be before the bidding "
+            "deadline. Leave empty to accept questions until the bidding deadline."
+        ),
+    )
 
     sections = (
         (_("The challenge"), ("title", "summary", "sector", "original_language")),
@@ -57,7 +65,7 @@ class ChallengeForm(forms.ModelForm):
                 "duration_months",
             ),
         ),
-        (_("Timeline"), ("deadline",)),
+        (_("Timeline"), ("deadline", "questions_deadline")),
     )
 
     class Meta:
@@ -81,6 +89,7 @@ class ChallengeForm(forms.ModelForm):
             "cofunding",
             "duration_months",
             "deadline",
+            "questions_deadline",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -99,10 +108,10 @@ class ChallengeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.DEFAULTED:
             self.fields[name].required = False
-        if self.instance and self.instance.pk and self.instance.deadline:
-            self.initial["deadline"] = timezone.localtime(self.instance.deadline).strftime(
-                DATETIME_LOCAL
-            )
+        for name in ("deadline", "questions_deadline"):
+            value = getattr(self.instance, name, None) if self.instance.pk else None
+            if value:
+                self.initial[name] = timezone.localtime(value).strftime(DATETIME_LOCAL)
 
     # A draft saves with only its title: a multi-paragraph summary or a past
     # deadline are reported by the submission pre-check (challenges.prechecks).

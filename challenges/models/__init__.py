@@ -15,6 +15,7 @@ from .bid import (
     _partner_token,
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+from .clarification import ClarificationQuestion
 from .saved_search import SavedSearch, SavedSearchAlert
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Challenge",
     "ChallengeKPI",
     "ChallengeTransition",
+    "ClarificationQuestion",
     "DeadlineReminder",
     "Milestone",
     "SavedSearch",

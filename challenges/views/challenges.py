@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from entities import rules as entity_rules
 
-from .. import lifecycle, rules, selectors, services
+from .. import clarifications, lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import Challenge
@@ -97,6 +97,11 @@ def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> Ht
         if user.is_authenticated
         else False,
     }
+    if challenge.is_public and not preview:
+        published = list(clarifications.published_questions(challenge)[:6])
+        context["qa_published"] = published[:5]
+        context["qa_more"] = len(published) > 5
+        context["can_ask"] = rules.can_ask_question(user, organization, challenge)
     if context["internals"]:
         context["history"] = selectors.challenge_history(challenge)
     return render(request, "challenges/detail.html", context)
