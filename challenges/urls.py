@@ -6,6 +6,7 @@ from .views import (
     bids,
     calendars,
     challenges,
+    directory,
     partners,
     questions,
     saved_searches,
@@ -81,4 +82,12 @@ urlpatterns += [
     path("challenges/<int:pk>/questions/", questions.challenge_questions, name="questions"),
     path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
     path("questions/<int:pk>/moderate/", questions.question_moderate, name="question_moderate"),
+]
+
+# Partner finder and matchmaking.
+urlpatterns += [
+    path("partners/", directory.directory, name="directory"),
+    path("partners/my-listing/", directory.directory_listing_edit, name="directory_listing"),
+    path("challenges/<int:pk>/matches/", directory.challenge_matches, name="matches"),
+    path("challenges/<int:pk>/matches/invite/", directory.match_invite, name="match_invite"),
 ]

@@ -3,6 +3,7 @@
 from .bids import BidForm, BudgetFormSet, MilestoneFormSet, ModesForm, TeamFormSet
 from .challenges import ChallengeForm, DeadlineField, KPIFormSet
 from .common import AttachmentForm, ReasonForm, VettingForm
+from .directory import DirectoryFilter, DirectoryListingForm
 from .listing import ChallengeFilter
 from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
 from .questions import AnswerForm, ModerateForm, QuestionForm
@@ -18,6 +19,8 @@ __all__ = [
     "ChallengeFilter",
     "ChallengeForm",
     "DeadlineField",
+    "DirectoryFilter",
+    "DirectoryListingForm",
     "KPIFormSet",
     "MilestoneFormSet",
     "ModesForm",

@@ -16,6 +16,7 @@ from .bid import (
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
 from .clarification import ClarificationQuestion
+from .directory import DirectoryListing
 from .saved_search import SavedSearch, SavedSearchAlert
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ChallengeTransition",
     "ClarificationQuestion",
     "DeadlineReminder",
+    "DirectoryListing",
     "Milestone",
     "SavedSearch",
     "SavedSearchAlert",
