@@ -152,7 +152,7 @@ def _bid_missing_items(bid: Bid) -> list[tuple[str, str]]:
     missing += [
         (
             "modes",
-            _("a plan for %(mode)s") % {"mode": str(CooperationMode(plan.mode).label).lower()},
+            _("a plan for “%(mode)s”") % {"mode": CooperationMode(plan.mode).label},
         )
         for plan in bid.mode_plans.all()
         if not plan.plan.strip()

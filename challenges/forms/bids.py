@@ -75,7 +75,7 @@ class ModesForm(forms.Form):
                 label=label, required=False, initial=value in initial_plans
             )
             self.fields[f"plan_{value}"] = forms.CharField(
-                label=_("Plan for %(mode)s") % {"mode": str(label).lower()},
+                label=_("Your plan for “%(mode)s”") % {"mode": label},
                 required=False,
                 max_length=3000,
                 initial=initial_plans.get(value, ""),

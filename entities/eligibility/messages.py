@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 from django_countries import countries
 
 from ..enums import CapabilityKey, CooperationMode, InstitutionType, RegistryStatus, RuleCode
@@ -153,8 +153,10 @@ MESSAGES: Mapping[tuple[str, str], Any] = {
         "cooperation agreements…)."
     ),
     # PARTNERS_AT_MOST_FIVE
-    (C.PARTNERS_AT_MOST_FIVE, "pass"): _(
-        "%(count)s partner organization(s), all different, within the limit of %(limit)s."
+    (C.PARTNERS_AT_MOST_FIVE, "pass"): ngettext_lazy(
+        "%(count)s partner organization, within the limit of %(limit)s.",
+        "%(count)s partner organizations, all different, within the limit of %(limit)s.",
+        "count",
     ),
     (C.PARTNERS_AT_MOST_FIVE, "too_many"): _(
         "A bid may have at most %(limit)s partner organizations; this one lists %(count)s. "
@@ -210,7 +212,9 @@ EVIDENCE: Mapping[str, Any] = {
     C.LEAD_INSTITUTION_TYPE: _("type of institution: %(type_name)s"),
     C.DEMAND_CAPABILITIES: _("declared with evidence: %(declared_names)s"),
     C.LEAD_CAPABILITIES: _("declared with evidence: %(declared_names)s"),
-    C.PARTNERS_AT_MOST_FIVE: _("%(count)s partner(s): %(partner_names)s"),
+    C.PARTNERS_AT_MOST_FIVE: ngettext_lazy(
+        "%(count)s partner: %(partner_names)s", "%(count)s partners: %(partner_names)s", "count"
+    ),
     C.COOPERATION_MODES: _("modes: %(mode_names)s"),
     C.ORGANIZATION_VERIFIED: _("verified by the programme office: %(verified_display)s"),
 }
@@ -281,7 +285,10 @@ _STEPS: Mapping[tuple[str, str], tuple[Any, str]] = {
         _("Request verification by the programme office"),
         "verification",
     ),
-    (C.PARTNERS_AT_MOST_FIVE, "too_many"): (_("Remove %(excess)s partner(s)"), ""),
+    (C.PARTNERS_AT_MOST_FIVE, "too_many"): (
+        ngettext_lazy("Remove %(excess)s partner", "Remove %(excess)s partners", "excess"),
+        "",
+    ),
     (C.PARTNERS_AT_MOST_FIVE, "self"): (_("Remove your own organization from the partners"), ""),
     (C.PARTNERS_AT_MOST_FIVE, "duplicate"): (_("List each partner only once"), ""),
     (C.COOPERATION_MODES, "none"): (_("Choose at least one cooperation mode"), ""),
@@ -382,7 +389,9 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _fill(template: Any, code: str, params: Mapping[str, Any]) -> str:
     try:
-        return str(template) % display_params(code, params)
+        # `template % values`, not `str(template) % values`: a lazy plural picks its form
+        # from the values (ngettext_lazy with a named number).
+        return str(template % display_params(code, params))
     except (KeyError, TypeError, ValueError):
         # A stored report from an older rule set may lack a parameter: show the
         # template rather than fail the page.

@@ -129,7 +129,7 @@ def test_bid_draft_saves_a_mode_without_plan_and_lines_not_adding_up(client_for)
     joined = " ".join(errors)
     # Every problem listed together by the one pre-check.
     assert "add up to 1000.00, not the total of 999" in joined
-    assert "a plan for collaborative r&d" in joined
+    assert "a plan for “Collaborative R&D”" in joined
 
 
 def test_bid_draft_saves_with_no_mode_and_a_late_milestone(client_for):
