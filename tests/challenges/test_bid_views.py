@@ -154,9 +154,10 @@ def test_bid_submit_page_lists_failed_rules_and_keeps_the_draft(client_for, chal
     page = response.content.decode()
     assert (
         response.status_code == 200
-        and "ORGANIZATION_VERIFIED" in page
+        and "has not verified this organization yet" in page
         and "was not submitted" in page
     )
+    assert "ORGANIZATION_VERIFIED" not in page  # rule codes are for operators only
     assert Bid.objects.get(pk=bid.pk).state == BidState.DRAFT
 
 
