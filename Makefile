@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# E-mail links point at the address the portal is served on (e.g. PORT=8013 make run).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # The catalogues in locale/ (English is the source language).
 LOCALES := zh_Hans vi th id ms km lo my fil pt
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
-EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=$(SITE_URL)
 
 .PHONY: run test lint audit format install messages lock clean demo backup restore system-packages
 

@@ -196,4 +196,29 @@ EVENTS: list[Event] = [
         action=_("View the challenge"),
         formats={"deadline": as_datetime, "country": as_country},
     ),
+    Event(
+        key="question.asked",
+        category=CHALLENGE,
+        label=_("A bidder asks a question about your challenge"),
+        subject=_("New question about “%(challenge)s”"),
+        body=_(
+            "A Guangxi organization asked a clarification question about “%(challenge)s”:\n\n"
+            "%(question)s\n\n"
+            "Answer it on the portal; the answer is published on the challenge page for every "
+            "bidder, without saying who asked."
+        ),
+        action=_("Answer the question"),
+    ),
+    Event(
+        key="question.answered",
+        category=CHALLENGE,
+        label=_("A clarification question about a challenge you bid on is answered"),
+        subject=_("Clarification published: %(challenge)s"),
+        body=_(
+            "A clarification about “%(challenge)s” is published.\n\n"
+            "Question: %(question)s\n\n"
+            "Answer: %(answer)s"
+        ),
+        action=_("Read the questions and answers"),
+    ),
 ]

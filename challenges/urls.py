@@ -6,9 +6,11 @@ from .views import (
     bids,
     calendars,
     challenges,
+    directory,
     documents,
     exports,
     partners,
+    questions,
     saved_searches,
     translations,
     vetting,
@@ -93,4 +95,19 @@ urlpatterns += [
 urlpatterns += [
     path("operator/exports/challenges.<str:fmt>", exports.challenges_export, name="export"),
     path("operator/exports/bids.<str:fmt>", exports.bids_export, name="bids_export"),
+]
+
+# Clarification Q&A.
+urlpatterns += [
+    path("challenges/<int:pk>/questions/", questions.challenge_questions, name="questions"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
+    path("questions/<int:pk>/moderate/", questions.question_moderate, name="question_moderate"),
+]
+
+# Partner finder and matchmaking.
+urlpatterns += [
+    path("partners/", directory.directory, name="directory"),
+    path("partners/my-listing/", directory.directory_listing_edit, name="directory_listing"),
+    path("challenges/<int:pk>/matches/", directory.challenge_matches, name="matches"),
+    path("challenges/<int:pk>/matches/invite/", directory.match_invite, name="match_invite"),
 ]
