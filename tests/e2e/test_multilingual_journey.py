@@ -71,6 +71,7 @@ def test_language_versions_journey(new_page, live_server):
 
 
 def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
+    from portal.demo import builders
     from tests.evaluation.conftest import build_scenario
     from tests.factories import OrganizationFactory
 
@@ -78,6 +79,7 @@ def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
     operator.set_password(PASSWORD)
     operator.save()
     scenario = build_scenario(operator=operator)
+    builders.panel_seated(scenario.challenge, [], by=operator)
     page = new_page()
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(operator.email)
@@ -85,7 +87,7 @@ def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
     page.get_by_role("button", name="Sign In").click()
     page.goto(f"{base}/operator/evaluation/{scenario.challenge.pk}/rubric/")
     page.get_by_role("link", name="Rubric in other languages").click()
-    page.get_by_label("Language", exact=True).select_option("th")
+    page.get_by_label("Language of the version to edit").select_option("th")
     page.get_by_role("button", name="Show this language").click()
     page.locator("input[name^='name_']").first.fill("ความเป็นเลิศทางเทคนิค")
     page.get_by_role("button", name="Save the rubric in ภาษาไทย").click()
