@@ -185,17 +185,23 @@ def test_second_factor_org_requirement_holds_its_members(client_for, strict_org)
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_second_factor_org_requirement_applies_only_when_acting_for_it(client_for, strict_org):
+def test_second_factor_org_requirement_holds_whichever_org_is_active(client_for, strict_org):
+    """Permissions follow membership, so the switcher is no way around the rule."""
     member = UserFactory(email="member@example.org")
     relaxed = OrganizationFactory(capabilities=True)
     add_member(relaxed, member, MembershipRole.OWNER)
     add_member(strict_org, member, MembershipRole.EDITOR)
     client = client_for(member)
-    client.post("/organizations/switch/", {"organization": strict_org.pk})
-    assert _enrolment_redirect(client.get("/dashboard/"))
-    # The switcher stays reachable, so the member can work for the other organization.
     client.post("/organizations/switch/", {"organization": relaxed.pk})
-    assert client.get("/dashboard/").status_code == 200
+    assert _enrolment_redirect(client.get("/dashboard/"))
+    assert _enrolment_redirect(client.get(f"/organizations/{strict_org.pk}/members/"))
+    assert _enrolment_redirect(client.get(f"/organizations/{relaxed.pk}/"))
+
+
+def test_second_factor_member_of_relaxed_orgs_only_is_free(client_for, strict_org):
+    member = UserFactory(email="member@example.org")
+    add_member(OrganizationFactory(capabilities=True), member, MembershipRole.OWNER)
+    assert client_for(member).get("/dashboard/").status_code == 200
 
 
 def test_second_factor_owner_switches_the_requirement_on(
