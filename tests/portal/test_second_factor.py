@@ -246,3 +246,42 @@ def test_second_factor_only_owners_set_the_requirement(client_for, org, who, req
 
 def test_second_factor_policy_get_is_refused(client_for, org, owner):
     assert client_for(owner).get(f"/organizations/{org.pk}/second-factor/").status_code == 405
+
+
+def _protected_routes() -> list[str]:
+    """Every URL pattern under /operator/, /admin/ and /review/, with 1 for each parameter."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                found.append(route)
+
+    walk(get_resolver().url_patterns, "/")
+    paths = set()
+    for route in found:
+        route = route.lstrip("^").replace("^", "").replace("\\Z", "").replace("$", "")
+        if not route.startswith(("/operator/", "/admin/", "/review/")):
+            continue
+        route = re.sub(r"<(int:)?[^>]+>", "1", route)
+        route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
+        if any(c in route for c in "()[]?*+\\"):
+            continue
+        paths.add(route.replace("//", "/"))
+    return sorted(paths)
+
+
+def test_second_factor_every_operator_admin_and_review_route_is_held(client_for, bare_operator):
+    routes = _protected_routes()
+    assert len(routes) > 30
+    assert any(r.startswith("/operator/") for r in routes)
+    client = client_for(bare_operator)
+    leaks = [r for r in routes if not _enrolment_redirect(client.get(r))]
+    assert leaks == []
