@@ -91,7 +91,7 @@ def test_organization_opts_in_through_its_listing_page(client_for):
     add_member(organization, manager, MembershipRole.MANAGER)
     c = client_for(manager)
     response = c.post(
-        reverse("challenges:directory_listing"),
+        reverse("challenges:directory_listing", args=[organization.pk]),
         {"listed": "on", "capabilities": "rice, drones", "sectors": ["agriculture"], "summary": ""},
     )
     assert response.status_code == 302
@@ -100,7 +100,12 @@ def test_organization_opts_in_through_its_listing_page(client_for):
     assert listing.sectors == ["agriculture"] and listing.history.count() == 1
     viewer = UserFactory()
     add_member(organization, viewer, MembershipRole.VIEWER)
-    assert client_for(viewer).get(reverse("challenges:directory_listing")).status_code == 404
+    assert (
+        client_for(viewer)
+        .get(reverse("challenges:directory_listing", args=[organization.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_invite_a_suggested_partner_to_the_draft_bid(client_for, challenge):
