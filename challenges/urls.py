@@ -107,7 +107,8 @@ urlpatterns += [
 # Partner finder and matchmaking.
 urlpatterns += [
     path("partners/", directory.directory, name="directory"),
-    path("partners/my-listing/", directory.directory_listing_edit, name="directory_listing"),
+    path("partners/my-listing/", directory.my_directory_listing, name="my_directory_listing"),
+    path("partners/listing/<int:pk>/", directory.directory_listing_edit, name="directory_listing"),
     path("challenges/<int:pk>/matches/", directory.challenge_matches, name="matches"),
     path("challenges/<int:pk>/matches/invite/", directory.match_invite, name="match_invite"),
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from entities.enums import VerificationStatus
+from entities.models import Organization
 from entities.rules import can_edit_organization
 
 from .. import matchmaking, rules, selectors, services
@@ -45,9 +46,18 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directory_listing_edit(request: HttpRequest) -> HttpResponse:
-    """The current organization opts in or out and says what it offers."""
+def my_directory_listing(request: HttpRequest) -> HttpResponse:
+    """The current organization's listing."""
     organization = getattr(request, "organization", None) or None
+    if organization is None:
+        raise Http404
+    return redirect("challenges:directory_listing", organization.pk)
+
+
+@login_required
+def directory_listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organization's owners and managers opt in or out and say what it offers."""
+    organization = Organization.objects.filter(pk=pk).first()
     if organization is None or not can_edit_organization(request.user, organization):
         raise Http404
     listing = matchmaking.directory_listing_for(organization)
@@ -61,7 +71,7 @@ def directory_listing_edit(request: HttpRequest) -> HttpResponse:
             error_messages(request, exc, form)
         else:
             messages.success(request, _("Your directory listing was saved."))
-            return redirect("challenges:directory_listing")
+            return redirect("challenges:directory_listing", organization.pk)
     return render(
         request,
         "challenges/directory_listing.html",

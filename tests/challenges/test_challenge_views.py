@@ -159,7 +159,9 @@ def test_challenge_edit_page_shows_the_eligibility_precheck(client_for, asean_ed
         .get(reverse("challenges:edit", args=[challenge.pk]))
         .content.decode()
     )
-    assert "Pre-check" in page and "DEMAND_ASEAN_MEMBER" in page and "REGISTERED_ONE_YEAR" in page
+    # Every rule by its title; the rule codes are for operators only.
+    assert "Pre-check" in page and "ASEAN member" in page and "one year" in page
+    assert "DEMAND_ASEAN_MEMBER" not in page and "REGISTERED_ONE_YEAR" not in page
 
 
 def test_challenge_submit_view_refuses_ineligible_and_keeps_the_draft(client_for):
@@ -174,9 +176,10 @@ def test_challenge_submit_view_refuses_ineligible_and_keeps_the_draft(client_for
     assert response.status_code == 200
     assert (
         "was not submitted" in page
-        and "ORGANIZATION_VERIFIED" in page
+        and "has not verified this organization yet" in page
         and "request verification" in page
     )
+    assert "ORGANIZATION_VERIFIED" not in page
     challenge.refresh_from_db()
     assert challenge.state == ChallengeState.DRAFT
 

@@ -91,7 +91,7 @@ def test_organization_opts_in_through_its_listing_page(client_for):
     add_member(organization, manager, MembershipRole.MANAGER)
     c = client_for(manager)
     response = c.post(
-        reverse("challenges:directory_listing"),
+        reverse("challenges:directory_listing", args=[organization.pk]),
         {"listed": "on", "capabilities": "rice, drones", "sectors": ["agriculture"], "summary": ""},
     )
     assert response.status_code == 302
@@ -100,7 +100,12 @@ def test_organization_opts_in_through_its_listing_page(client_for):
     assert listing.sectors == ["agriculture"] and listing.history.count() == 1
     viewer = UserFactory()
     add_member(organization, viewer, MembershipRole.VIEWER)
-    assert client_for(viewer).get(reverse("challenges:directory_listing")).status_code == 404
+    assert (
+        client_for(viewer)
+        .get(reverse("challenges:directory_listing", args=[organization.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_invite_a_suggested_partner_to_the_draft_bid(client_for, challenge):
@@ -126,3 +131,20 @@ def test_invite_without_a_draft_bid_is_404_and_changes_nothing(client_for, chall
         {"pick-organization": partner.pk, "pick-role": "Data", "pick-contribution": "Maps"},
     )
     assert response.status_code == 404 and not BidPartner.objects.exists()
+
+
+def test_directory_page_query_count_does_not_grow_with_organizations(
+    client_for, django_assert_max_num_queries
+):
+    user = UserFactory()
+    c = client_for(user)
+    c.get(reverse("challenges:directory"))  # warm the session and caches
+    for n in range(3):
+        _listed(f"Listed Org {n}", capabilities="rice", asean=True)
+    with django_assert_max_num_queries(12) as few:
+        c.get(reverse("challenges:directory"))
+    for n in range(3, 15):
+        _listed(f"Listed Org {n}", capabilities="rice", asean=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = c.get(reverse("challenges:directory"))
+    assert "Listed Org 14" in page.content.decode()

@@ -32,7 +32,9 @@ def test_partner_finder_journey(new_page, live_server, settings):
     # The partner opts in to the directory.
     page = new_page()
     sign_in(page, base, manager.email)
-    page.goto(base + "/partners/my-listing/")
+    page.goto(
+        base + "/partners/my-listing/"
+    )  # redirects to the listing of the current organization
     page.get_by_label("List my organization in the partner directory").check()
     page.get_by_label("Capabilities (keywords)").fill("salinity, remote sensing, rice")
     page.get_by_label("Agriculture").check()
