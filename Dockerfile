@@ -16,19 +16,25 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # pg_dump/pg_restore for `manage.py backup|restore` (15, the server's major version);
-# Pango for WeasyPrint's PDF documents and the Noto fonts for Chinese, Thai, Lao, Khmer
-# and Burmese (the same families the stylesheet names).
+# ICU at run time for PyICU (word segmentation for search in every script); Pango for
+# WeasyPrint's PDF documents and the Noto fonts for Chinese, Thai, Lao, Khmer and Burmese
+# (the same families the stylesheet names).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client libicu72 \
        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 # Runtime dependencies only, pinned by the lock file (the dev lock adds test tools).
 # The lock names the build machine's local package mirrors; inside the image PyPI is used.
+# PyICU has no wheel: it is compiled against libicu-dev, and the compiler removed again.
 COPY requirements.lock ./
-RUN grep -v '^--extra-index-url file:' requirements.lock > /tmp/requirements.txt \
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends g++ pkg-config libicu-dev \
+    && grep -v '^--extra-index-url file:' requirements.lock > /tmp/requirements.txt \
     && pip install --no-deps -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+    && rm /tmp/requirements.txt \
+    && apt-get purge -y --auto-remove g++ pkg-config libicu-dev \
+    && rm -rf /var/lib/apt/lists/*
 
 ARG PORTAL_GIT_COMMIT=""
 ENV PORTAL_GIT_COMMIT=${PORTAL_GIT_COMMIT}

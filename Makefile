@@ -4,17 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# E-mail links point at the address the portal is served on (e.g. PORT=8013 make run).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # The catalogues in locale/ (English is the source language).
 LOCALES := zh_Hans vi th id ms km lo my fil pt
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
-EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run test lint format install messages lock clean demo backup restore system-packages
+.PHONY: run test lint audit format install messages lock clean demo backup restore system-packages
 
 # System libraries of the PDF documents: Pango for WeasyPrint, Noto fonts for every UI script.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk
 
 $(STAMP): requirements-dev.lock
+	@# PyICU (word segmentation for search) builds against the system's ICU.
+	@pkg-config --exists icu-uc 2>/dev/null && command -v c++ >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config g++) \
+		|| { echo "Install libicu-dev, pkg-config and g++ (needed to build PyICU)." >&2; exit 1; }
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
@@ -50,6 +56,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory audit
+
+# Code audit (bandit, config in pyproject.toml) and dependency audit (pip-audit over
+# the lock files; README "Security audit" says what happens when the index cannot answer).
+audit: $(STAMP)
+	$(BIN)/bandit -c pyproject.toml -r core notifications entities challenges evaluation portal -q
+	$(BIN)/python .ci/audit_dependencies.py requirements.lock requirements-dev.lock
 
 format: $(STAMP)
 	$(BIN)/ruff format .

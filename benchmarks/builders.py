@@ -25,7 +25,7 @@ from psycopg.types.json import Jsonb
 
 from challenges.enums import ChallengeState, CooperationMode
 from challenges.models import Challenge, ChallengeKPI
-from challenges.search import _vector as search_vector_expression
+from challenges.search import rebuild_search_vectors
 from entities.enums import (
     DEMAND_CAPABILITIES,
     LEAD_CAPABILITIES,
@@ -343,7 +343,7 @@ def build_challenges(rng: random.Random, n: int, organizations: list[Organizatio
 
 
 def fill_search_vectors() -> int:
-    """One UPDATE with the app's own search vector expression (`challenges.search`).
+    """The app's own search vectors (`challenges.search.rebuild_search_vectors`).
 
     The GIN index is dropped for the UPDATE and built again afterwards (the
     same index, from migration challenges 0002): much faster than updating it
@@ -359,7 +359,9 @@ def fill_search_vectors() -> int:
         for definition in definitions:
             name = definition.split(" INDEX ", 1)[1].split(" ON ", 1)[0]
             cursor.execute(f"DROP INDEX {name}")
-        updated = Challenge.objects.update(search_vector=search_vector_expression())
+        # The app's own rebuild: one UPDATE for English originals without translations,
+        # ICU-segmented text for the others (challenges.search).
+        updated = rebuild_search_vectors()
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for definition in definitions:
             cursor.execute(definition)

@@ -22,9 +22,14 @@ RESULTS_DIR = BENCH_DIR / "results"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
-LARGE_DB_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
-SMALL_DB_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_small"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+# Overridable, so that two checkouts on one machine do not share (and flush) them.
+LARGE_DB_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
+)
+SMALL_DB_URL = os.environ.get(
+    "BENCH_SMALL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_small"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 SECRET_KEY = "benchmark-only-secret-key-not-used-anywhere-else-0123456789-abcdefghij"
 
 # Accounts made by the seed, with a password that works only on the bench databases.

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.multilingual import all_versions
 from entities.models import User
 from notifications.services import notify
 
@@ -142,7 +143,7 @@ def matching_saved_searches(challenge: Challenge) -> list[SavedSearch]:
 def _alert_context(challenge: Challenge, saved: SavedSearch) -> dict[str, object]:
     return {
         "search": saved.name,
-        "challenge": challenge.title,
+        "challenge": all_versions(challenge, "title"),
         "organization": challenge.organization.legal_name,
         "country": challenge.organization.country.code,
         "deadline": challenge.deadline,

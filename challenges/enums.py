@@ -131,3 +131,11 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Submission receipt")
     DECISION = "decision", _("Decision letter")
     CERTIFICATE = "certificate", _("Validation certificate")
+
+
+class QuestionState(models.TextChoices):
+    """A clarification question: waiting for an answer, answered (published), or hidden."""
+
+    OPEN = "open", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    HIDDEN = "hidden", _("Hidden by the programme office")

@@ -20,6 +20,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.multilingual import all_versions
 from core.transitions import (
     Actor,
     AlreadyDone,
@@ -32,8 +33,8 @@ from core.transitions import (
 from entities.eligibility import EligibilityReport
 from entities.models import User
 from entities.rules import can_edit_content, is_operator
-from entities.selectors import operators, organization_users
-from entities.services import eligibility_record_create
+from entities.selectors import operators, organization_users, organizations_users
+from entities.services import eligibility_record_create, eligibility_records_create
 from notifications.services import notify
 
 from .documents import bid_submission_sha256
@@ -128,18 +129,21 @@ def applicant_members(change: Change) -> list[User]:
     return organization_users(change.obj.applicant)
 
 
+def _partner_organization_ids(bid: Bid) -> list[int]:
+    return list(
+        bid.partners.filter(organization__isnull=False)
+        .order_by("pk")
+        .values_list("organization_id", flat=True)
+    )
+
+
 def partner_members(change: Change) -> list[User]:
-    return [
-        user
-        for partner in change.obj.partners.filter(organization__isnull=False).select_related(
-            "organization"
-        )
-        for user in organization_users(partner.organization)
-    ]
+    return organizations_users(_partner_organization_ids(change.obj))
 
 
 def applicant_and_partners(change: Change) -> list[User]:
-    return applicant_members(change) + partner_members(change)
+    # Two queries whatever the number of partners.
+    return organizations_users([change.obj.applicant_id, *_partner_organization_ids(change.obj)])
 
 
 def applicant_partners_and_operators(change: Change) -> list[User]:
@@ -150,7 +154,7 @@ def applicant_partners_and_operators(change: Change) -> list[User]:
 def challenge_context(change: Change) -> dict[str, Any]:
     challenge = change.obj
     return {
-        "challenge": challenge.title,
+        "challenge": all_versions(challenge, "title"),
         "organization": challenge.organization.legal_name,
         "url": challenge.get_absolute_url(),
         "reason": change.reason,
@@ -161,7 +165,7 @@ def challenge_context(change: Change) -> dict[str, Any]:
 def bid_context(change: Change) -> dict[str, Any]:
     bid = change.obj
     return {
-        "challenge": bid.challenge.title,
+        "challenge": all_versions(bid.challenge, "title"),
         "applicant": bid.applicant.legal_name,
         "url": bid.get_absolute_url(),
         "reason": change.reason,
@@ -342,15 +346,14 @@ def _guard_bid_submit(change: Change) -> None:
     precheck = bid_precheck(bid, now=change.now)
     if not precheck.ready:
         _refuse(precheck)
-    record = eligibility_record_create(
-        organization=bid.applicant, report=precheck.report, context=f"bid:{bid.pk}"
+    # The lead's and every partner's snapshot in one INSERT, whatever their number.
+    record, *_partners = eligibility_records_create(
+        [(bid.applicant, precheck.report, f"bid:{bid.pk}")]
+        + [
+            (partner.organization, partner_report, f"bid:{bid.pk}:partner")
+            for partner, partner_report in precheck.partner_reports
+        ]
     )
-    for partner, partner_report in precheck.partner_reports:
-        eligibility_record_create(
-            organization=partner.organization,
-            report=partner_report,
-            context=f"bid:{bid.pk}:partner",
-        )
     bid.eligibility_record = record
     bid.submitted_at = change.now
     bid.submission_sha256 = bid_submission_sha256(bid)  # printed on the receipt

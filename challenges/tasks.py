@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone, translation
 
+from core.multilingual import all_versions
 from core.transitions import Change
 from notifications.services import notify
 
-from . import alerts, documents, lifecycle, selectors
+from . import alerts, documents, lifecycle, privacy, selectors
 from .enums import ChallengeState, DocumentKind
 from .models import Challenge, DeadlineReminder
 
@@ -66,7 +67,7 @@ def send_deadline_reminders() -> int:
                             "challenge.deadline_reminder",
                             bid,
                             {
-                                "challenge": challenge.title,
+                                "challenge": all_versions(challenge, "title"),
                                 # ISO: the event formats it in each reader's locale.
                                 "deadline": challenge.deadline.isoformat(),
                                 "days": ahead.days,
@@ -96,6 +97,14 @@ def queue_saved_search_alerts(change: Change) -> None:
             log.warning("could not queue saved-search alerts of challenge %s", challenge_id)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def purge_retention() -> dict[str, int]:
+    """The daily retention sweep (README "Privacy and personal data"); idempotent."""
+    counts = privacy.retention_purge()
+    log.info("retention sweep: %s", counts)
+    return counts
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

@@ -6,9 +6,13 @@ from .views import (
     bids,
     calendars,
     challenges,
+    directory,
     documents,
+    exports,
     partners,
+    questions,
     saved_searches,
+    translations,
     vetting,
 )
 
@@ -22,6 +26,16 @@ urlpatterns = [
     path("challenges/<int:pk>/preview/", challenges.challenge_preview, name="preview"),
     path("challenges/<int:pk>/submit/", challenges.challenge_submit, name="submit"),
     path("challenges/<int:pk>/withdraw/", challenges.challenge_withdraw, name="withdraw"),
+    path(
+        "challenges/<int:pk>/translations/",
+        translations.challenge_translations,
+        name="translations",
+    ),
+    path(
+        "challenges/<int:pk>/translations/<str:language>/remove/",
+        translations.challenge_translation_delete,
+        name="translation_delete",
+    ),
     path("challenges/<int:pk>/attachments/", attachments.challenge_attachments, name="attachments"),
     path("attachments/<int:pk>/", attachments.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", attachments.attachment_delete, name="attachment_delete"),
@@ -75,4 +89,25 @@ urlpatterns += [
         saved_searches.saved_search_delete,
         name="saved_search_delete",
     ),
+]
+
+# The programme office's spreadsheets.
+urlpatterns += [
+    path("operator/exports/challenges.<str:fmt>", exports.challenges_export, name="export"),
+    path("operator/exports/bids.<str:fmt>", exports.bids_export, name="bids_export"),
+]
+
+# Clarification Q&A.
+urlpatterns += [
+    path("challenges/<int:pk>/questions/", questions.challenge_questions, name="questions"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
+    path("questions/<int:pk>/moderate/", questions.question_moderate, name="question_moderate"),
+]
+
+# Partner finder and matchmaking.
+urlpatterns += [
+    path("partners/", directory.directory, name="directory"),
+    path("partners/my-listing/", directory.directory_listing_edit, name="directory_listing"),
+    path("challenges/<int:pk>/matches/", directory.challenge_matches, name="matches"),
+    path("challenges/<int:pk>/matches/invite/", directory.match_invite, name="match_invite"),
 ]

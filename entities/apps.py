@@ -10,6 +10,7 @@ class EntitiesConfig(AppConfig):
         # Imported here: models must be loaded before the app's modules are.
         from notifications.events import register
 
+        from . import signals
         from .eligibility import set_facts_loader
         from .events import EVENTS
         from .selectors import eligibility_facts
@@ -17,3 +18,4 @@ class EntitiesConfig(AppConfig):
         register(*EVENTS)
         # The pure engine turns organizations into facts through this selector.
         set_facts_loader(eligibility_facts)
+        signals.connect()

@@ -13,6 +13,21 @@ ROLE = as_choice(MembershipRole)
 
 EVENTS: list[Event] = [
     Event(
+        key="organization.second_factor_required",
+        category=ORGANIZATION,
+        mandatory=True,
+        label=_("Your organization now requires a second factor"),
+        subject=_("%(organization)s now requires a second factor"),
+        body=_(
+            "%(changed_by)s has decided that everyone working for %(organization)s must "
+            "sign in with a second factor: an authenticator app or a passkey, as well as "
+            "the password.\n\n"
+            "If you have not set one up yet, the portal will ask you to do so the next "
+            "time you work for %(organization)s."
+        ),
+        action=_("Set up a second factor"),
+    ),
+    Event(
         key="organization.verification_requested",
         category=ORGANIZATION,
         audience=Audience.OPERATORS,

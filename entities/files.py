@@ -24,6 +24,9 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
+from core.enums import AuditAction
+
 # Detected type -> the extensions a file of that type may carry.
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "application/pdf": ("pdf",),
@@ -153,8 +156,13 @@ def _open_for_download(stored: StoredFile):
     return stored.file.open("rb")
 
 
-def serve_stored_file(stored: StoredFile) -> FileResponse:
+def serve_stored_file(
+    stored: StoredFile, *, organization: models.Model | None = None
+) -> FileResponse:
     """Stream a stored file as a download; callers check permission first.
+
+    Every download is written to the audit trail (who, which file, when, from
+    where; `organization` is the one the file belongs to).
 
     Files are always streamed through the portal, from the local disk or from
     object storage, never handed out as a (signed) storage URL: the headers
@@ -173,6 +181,12 @@ def serve_stored_file(stored: StoredFile) -> FileResponse:
             "stored file missing: %s #%s (%s)", stored._meta.label, stored.pk, stored.file.name
         )
         raise Http404 from None
+    audit_record(
+        AuditAction.FILE_DOWNLOADED,
+        obj=stored,
+        organization=organization,
+        details={"name": stored.original_name, "sha256": stored.sha256, "size": stored.size},
+    )
     response = FileResponse(
         body,
         as_attachment=not stored.content_type.startswith("image/")

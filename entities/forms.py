@@ -43,6 +43,7 @@ class OrganizationForm(forms.ModelForm):
             ),
         ),
         (_("Contact"), ("website", "contact_email", "address")),
+        (_("Public profile"), ("profile", "profile_language")),
     )
 
     class Meta:
@@ -63,16 +64,24 @@ class OrganizationForm(forms.ModelForm):
             "website",
             "contact_email",
             "address",
+            "profile",
+            "profile_language",
         ]
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "profile": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean_profile_language(self) -> str:
+        return self.cleaned_data.get("profile_language") or self.instance.profile_language or "en"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
         self.fields["registry"].required = False
+        # Optional on the form: the profile keeps its language (English for a new one).
+        self.fields["profile_language"].required = False
         self.fields["registry"].help_text = _(
             "Chosen for you from the country where there is only one registry."
         )
@@ -214,6 +223,17 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
+class SecondFactorPolicyForm(forms.Form):
+    require_second_factor = forms.BooleanField(
+        label=_("Require a second factor of everyone working for this organization"),
+        help_text=_(
+            "Members without an authenticator app or a passkey are asked to set one up "
+            "before they can work for the organization. This includes you."
+        ),
+        required=False,
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -263,3 +283,26 @@ class CapabilityForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProfileTranslationForm(forms.Form):
+    """The public profile in one more language; an empty text removes that version."""
+
+    language = forms.ChoiceField(
+        label=_("Language of this version"),
+        help_text=_(
+            "An English or Chinese version is especially welcome: most Guangxi teams and "
+            "reviewers read one of them first."
+        ),
+    )
+    profile = forms.CharField(
+        label=_("Public profile in this language"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Leave empty to remove this language version."),
+    )
+
+    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—")] + languages

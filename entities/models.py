@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from parler.fields import TranslationsForeignKey
+from parler.models import TranslatableModelMixin, TranslatedFieldsModel
 from simple_history.models import HistoricalRecords
 
 from .enums import (
@@ -95,8 +97,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 # --------------------------------------------------------------------------- organizations
-class Organization(models.Model):
-    """A legal entity taking part in the programme; the unit of tenancy."""
+class Organization(TranslatableModelMixin, models.Model):
+    """A legal entity taking part in the programme; the unit of tenancy.
+
+    Its public `profile` is written in `profile_language`; other language
+    versions are `OrganizationTranslation` rows (core/multilingual.py).
+    """
 
     legal_name = models.CharField(
         _("legal name (English)"),
@@ -141,6 +147,18 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     address = models.TextField(_("postal address"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    profile = models.TextField(
+        _("public profile"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "A paragraph shown beside your challenges and bids: what your organization does "
+            "and for whom."
+        ),
+    )
+    profile_language = models.CharField(
+        _("language of the profile"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
 
     verification_status = models.CharField(
         _("verification"),
@@ -157,6 +175,15 @@ class Organization(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+
+    require_second_factor = models.BooleanField(
+        _("members must use a second factor"),
+        default=False,
+        help_text=_(
+            "When on, members working for this organization must sign in with an "
+            "authenticator app or a passkey as well as their password."
+        ),
     )
 
     members_group = models.OneToOneField(
@@ -184,6 +211,9 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.legal_name
 
+    def get_original_language(self) -> str:
+        return self.profile_language
+
     @property
     def display_name(self) -> str:
         if self.local_name and self.local_name != self.legal_name:
@@ -197,6 +227,22 @@ class Organization(models.Model):
     @property
     def is_guangxi(self) -> bool:
         return self.country.code == "CN" and self.region_code.startswith("45")
+
+
+class OrganizationTranslation(TranslatedFieldsModel):
+    """The public profile of an organization in one more language (django-parler row)."""
+
+    master = TranslationsForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="translations"
+    )
+    translated_profile = models.TextField(_("public profile"), max_length=2000, db_column="profile")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization profile translation")
+        verbose_name_plural = _("organization profile translations")
+        unique_together = [("language_code", "master")]
 
 
 class Membership(models.Model):
@@ -406,3 +452,23 @@ class RuleWaiver(models.Model):
             self.revoked_at is None
             and timezone.localdate(self.granted_at) <= day <= self.expires_on
         )
+
+
+# --------------------------------------------------------------------------- privacy
+class PrivacyConsent(models.Model):
+    """A person accepted a version of the privacy notice (at sign-up, or again when it changed)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_consents")
+    version = models.CharField(_("privacy notice version"), max_length=32)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="privacy_consent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.version}"

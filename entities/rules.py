@@ -73,3 +73,20 @@ def can_edit_content(user: AnyUser, organization: Organization) -> bool:
 
 def can_request_verification(user: AnyUser, organization: Organization) -> bool:
     return can_edit_organization(user, organization)
+
+
+def second_factor_required(user: AnyUser, organization: Organization | None = None) -> bool:
+    """Whether the user must have a second factor to act (as a member of `organization`).
+
+    Always for the programme office (staff, superusers) and reviewers; for anyone
+    working for an organization whose owners require it.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser or user.is_reviewer:
+        return True
+    return bool(organization and organization.require_second_factor)
+
+
+def can_set_second_factor_policy(user: AnyUser, organization: Organization) -> bool:
+    return role_at_least(user, organization, MembershipRole.OWNER)

@@ -19,6 +19,15 @@ from .enums import (
 from .models import CapabilityDeclaration, Invitation, Membership, Organization, RuleWaiver, User
 
 
+def has_second_factor(user: User) -> bool:
+    """Whether the user has an authenticator app or a passkey (recovery codes alone do not count)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
 def memberships_for(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
@@ -93,6 +102,19 @@ def organization_users(organization: Organization, *, min_role: str | None = Non
         ]
         memberships = memberships.filter(role__in=allowed)
     return [m.user for m in memberships.order_by("pk")]
+
+
+def organizations_users(organization_ids: Iterable[int]) -> list[User]:
+    """Active members of several organizations, organization by organization, in one query."""
+    order = {pk: index for index, pk in enumerate(dict.fromkeys(organization_ids))}
+    if not order:
+        return []
+    memberships = (
+        Membership.objects.select_related("user")
+        .filter(organization_id__in=order, user__is_active=True)
+        .order_by("pk")
+    )
+    return [m.user for m in sorted(memberships, key=lambda m: order[m.organization_id])]
 
 
 def operators() -> list[User]:

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,6 +37,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    OrganizationTranslation,
     RuleWaiver,
     User,
 )
@@ -179,6 +181,39 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
     membership._change_reason = f"role changed by {by}"
     membership.save()
     return membership
+
+
+@transaction.atomic
+def organization_set_second_factor_policy(
+    *, organization: Organization, required: bool, by: User
+) -> Organization:
+    """Require (or stop requiring) a second factor of everyone working for the organization.
+
+    Members are told by e-mail when it becomes required; the change is in the
+    organization's history.
+    """
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.require_second_factor == required:
+        return organization
+    organization.require_second_factor = required
+    organization._change_reason = (
+        f"second factor {'required' if required else 'no longer required'} by {by}"
+    )
+    # Only a boolean changes: no full_clean(), which would re-judge registration data
+    # an operator may have accepted with a waiver.
+    organization.save(update_fields=["require_second_factor", "updated_at"])
+    if required:
+        notify(
+            [user for user in organization_users(organization) if user.pk != by.pk],
+            "organization.second_factor_required",
+            organization,
+            {
+                "organization": organization.legal_name,
+                "changed_by": str(by),
+                "url": reverse("mfa_index"),
+            },
+        )
+    return organization
 
 
 @transaction.atomic
@@ -358,6 +393,31 @@ def eligibility_record_create(
     return record
 
 
+def eligibility_records_create(
+    items: Iterable[tuple[Organization, Any, str]],
+) -> list[EligibilityRecord]:
+    """Store several eligibility snapshots with one INSERT: (organization, report, context) each.
+
+    Used at bid submission for the lead and its partners, whatever their number.
+    """
+    records = []
+    for organization, report, context in items:
+        record = EligibilityRecord(
+            organization=organization,
+            subject_name=organization.legal_name,
+            role=report.role,
+            ruleset=report.ruleset,
+            on_date=report.on,
+            eligible=report.eligible,
+            report=report.as_dict(),
+            context=context,
+        )
+        # The organizations are loaded rows: no query to check that they exist.
+        record.full_clean(exclude=["organization"])
+        records.append(record)
+    return EligibilityRecord.objects.bulk_create(records)
+
+
 @transaction.atomic
 def waiver_grant(
     *, organization: Organization, rule_code: str, reason: str, expires_on, by: User
@@ -390,3 +450,33 @@ def waiver_revoke(*, waiver: RuleWaiver, by: User) -> RuleWaiver:
         waiver._change_reason = "revoked"
         waiver.save()
     return waiver
+
+
+def profile_translation_languages(organization: Organization) -> list[tuple[str, str]]:
+    """The languages a profile version may be added in: every UI language but the original's."""
+    return [(c, str(n)) for c, n in settings.LANGUAGES if c != organization.profile_language]
+
+
+@transaction.atomic
+def organization_profile_translation_save(
+    *, organization: Organization, language: str, profile: str, by: User
+) -> OrganizationTranslation | None:
+    """Add, replace or (with an empty text) remove one language version of the public profile."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    if language not in dict(profile_translation_languages(locked)):
+        raise ValidationError(
+            {"language": _("Choose a portal language other than the profile's own.")}
+        )
+    row = OrganizationTranslation.objects.filter(master=locked, language_code=language).first()
+    profile = (profile or "").strip()
+    if not profile:
+        if row is not None:
+            row._history_user = by
+            row.delete()
+        return None
+    row = row or OrganizationTranslation(master=locked, language_code=language)
+    row.translated_profile = profile
+    row.full_clean()
+    row._history_user = by
+    row.save()
+    return row

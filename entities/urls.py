@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import capabilities, eligibility, members, organizations
+from .views import capabilities, eligibility, members, organizations, profile_translations
 
 app_name = "entities"
 
@@ -10,11 +10,21 @@ urlpatterns = [
     path("organizations/<int:pk>/", organizations.organization_detail, name="detail"),
     path("organizations/<int:pk>/edit/", organizations.organization_edit, name="edit"),
     path(
+        "organizations/<int:pk>/profile/translations/",
+        profile_translations.profile_translations,
+        name="profile_translations",
+    ),
+    path(
         "organizations/<int:pk>/verification/",
         organizations.organization_request_verification,
         name="request_verification",
     ),
     path("organizations/<int:pk>/members/", members.members, name="members"),
+    path(
+        "organizations/<int:pk>/second-factor/",
+        members.second_factor_policy,
+        name="second_factor_policy",
+    ),
     path(
         "organizations/<int:pk>/members/<int:member_pk>/role/",
         members.member_role,

@@ -18,14 +18,23 @@ class EvaluationConfig(AppConfig):
         from . import documents
         from .events import EVENTS
         from .lifecycle import install
+        from .services import decision
         from .services.conflicts import conflicts_detect_for_challenge
         from .signals import accept_reviewer_invitations, recheck_conflicts_on_membership
+        from .tasks import queue_decision_feedback
+
+        _ranking_hooks()
 
         register(*EVENTS)
         install()
+        # The losing bids of a decision are told by the workers, not by the request.
+        if queue_decision_feedback not in decision.FEEDBACK_FAN_OUT:
+            decision.FEEDBACK_FAN_OUT.append(queue_decision_feedback)
+
         documents.install()  # the decision letter and the validation certificate (PDF)
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
+        CHALLENGE.on("close_early", effects=[conflicts_detect_for_challenge])
         post_save.connect(
             recheck_conflicts_on_membership,
             sender=Membership,
@@ -34,3 +43,26 @@ class EvaluationConfig(AppConfig):
         email_confirmed.connect(
             accept_reviewer_invitations, dispatch_uid="evaluation.reviewer_invitations"
         )
+
+
+def _ranking_hooks() -> None:
+    """The cached ranking goes stale when a review, the rubric, the panel or a bid changes."""
+    from django.db.models.signals import post_delete, post_save
+
+    from challenges.lifecycle import BID
+    from challenges.models import Bid
+
+    from . import signals
+    from .models import Criterion, Review, ReviewerAssignment
+
+    for model, receiver in (
+        (Review, signals.ranking_stale_on_review),
+        (Criterion, signals.ranking_stale_on_criterion),
+        (ReviewerAssignment, signals.ranking_stale_on_assignment),
+        (Bid, signals.ranking_stale_on_bid),
+    ):
+        uid = f"evaluation.ranking:{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete")
+    if signals.ranking_stale_on_bid_changes not in BID.audit:
+        BID.audit.append(signals.ranking_stale_on_bid_changes)

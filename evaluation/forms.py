@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.enums import Sector
 from challenges.forms.listing import asean_country_choices
 from challenges.models import Bid, ChallengeKPI
+from core.multilingual import localized
 from entities.forms import MultipleFileField
 from entities.models import Membership, User
 
@@ -167,37 +168,6 @@ class BidChoiceField(forms.ModelChoiceField):
         return obj.applicant.legal_name
 
 
-class DecisionForm(forms.Form):
-    bid = BidChoiceField(
-        label=_("Bid to select as lead"),
-        queryset=Bid.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    rationale = forms.CharField(
-        label=_("Rationale"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text=_(
-            "Why this bid: refer to the ranking, the reviewers' comments and anything else "
-            "you weighed. Kept on record; the selected team sees it in the history."
-        ),
-    )
-
-    def __init__(self, *args: Any, bids=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if bids is not None:
-            self.fields["bid"].queryset = bids
-
-    def clean_rationale(self) -> str:
-        value = self.cleaned_data["rationale"].strip()
-        if len(value) < 20:
-            raise forms.ValidationError(
-                _("Write at least a sentence or two (20 characters or more).")
-            )
-        return value
-
-
 # --------------------------------------------------------------------------- the reviewer
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
@@ -255,7 +225,7 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=_("Score for “%(name)s”") % {"name": criterion.name},
+                label=_("Score for “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
@@ -268,7 +238,7 @@ class ReviewForm(forms.Form):
                 },
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                label=_("Comment on “%(name)s”") % {"name": localized(criterion, "name")},
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -21,6 +21,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
+from parler.models import TranslatableModelMixin, TranslatedFieldsModel
+from simple_history.models import HistoricalRecords
 
 from challenges.models import Bid, Challenge, ChallengeKPI, Milestone
 from entities.files import StoredFile
@@ -28,6 +31,7 @@ from entities.models import Organization
 
 from .enums import (
     DEFAULT_MAX_SCORE,
+    DEFAULT_MIN_REVIEWS,
     AssignmentStatus,
     EntryKind,
     EventAction,
@@ -46,6 +50,15 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum submitted reviews per bid"),
+        default=DEFAULT_MIN_REVIEWS,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "The lead can be selected only when every bid under review has at least this "
+            "many submitted reviews, unless the programme office records a reason to go ahead."
+        ),
+    )
 
     class Meta:
         verbose_name = _("review panel")
@@ -166,8 +179,12 @@ class ConflictDeclaration(models.Model):
 
 
 # --------------------------------------------------------------------------- rubric
-class Criterion(models.Model):
-    """One weighted criterion of a challenge's rubric; the weights of a rubric sum to 100."""
+class Criterion(TranslatableModelMixin, models.Model):
+    """One weighted criterion of a challenge's rubric; the weights of a rubric sum to 100.
+
+    `name` and `guidance` are written in the challenge's original language;
+    other language versions are `CriterionTranslation` rows (core/multilingual.py).
+    """
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("criterion"), max_length=120)
@@ -204,8 +221,32 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.weight} %)"
 
+    def get_original_language(self) -> str:
+        return self.challenge.original_language
+
 
 # --------------------------------------------------------------------------- reviews
+
+
+class CriterionTranslation(TranslatedFieldsModel):
+    """The name and guidance of a criterion in one more language (django-parler row)."""
+
+    master = TranslationsForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="translations"
+    )
+    translated_name = models.CharField(_("criterion"), max_length=120, db_column="name")
+    translated_guidance = models.TextField(
+        _("guidance for reviewers"), blank=True, max_length=2000, db_column="guidance"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion translation")
+        verbose_name_plural = _("criterion translations")
+        unique_together = [("language_code", "master")]
+
+
 class Review(models.Model):
     """One reviewer's assessment of one bid; locked once submitted."""
 
@@ -279,6 +320,15 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    quorum_override = models.TextField(
+        _("reason for deciding below the review quorum"), blank=True, max_length=5000
+    )
+    short_of_reviews = models.JSONField(
+        _("bids short of reviews at the time of the decision"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("lead decision")
@@ -425,3 +475,9 @@ class BidToReview(Bid):
 
     def __str__(self) -> str:
         return str(_("Bid %(number)s") % {"number": self.pk})
+
+
+# The evaluation desk's models (allocations, appeals) live in their own module.
+from .desk_models import Appeal, BidAllocation  # noqa: E402
+
+__all__ = ["Appeal", "BidAllocation"]

@@ -8,19 +8,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
-from import_export.formats import base_formats
+
+from core.resources import FORMATS, ColumnsResource, local_time, safe_text
 
 from .models import Criterion
 from .selectors import RankingRow
+from .selectors.exports import ReviewRow
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: Any) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+__all__ = ["FORMATS", "RankingResource", "review_resource", "safe_text"]
 
 
 class RankingResource(resources.Resource):
@@ -75,3 +70,36 @@ def _criterion_mean(key: int):
         return row.criterion_means.get(key)
 
     return dehydrate
+
+
+def review_resource() -> ColumnsResource:
+    """Every review: who reviewed which bid, its state, total and scores (operators only)."""
+
+    def reviewer(row: ReviewRow) -> str:
+        user = row.review.assignment.reviewer
+        return safe_text(user.full_name or user.email) if user else ""
+
+    return ColumnsResource(
+        [
+            ("id", _("Review"), lambda r: r.review.pk),
+            ("challenge", _("Challenge"), lambda r: r.review.bid.challenge_id),
+            (
+                "challenge_title",
+                _("Challenge title"),
+                lambda r: safe_text(r.review.bid.challenge.title),
+            ),
+            ("bid", _("Bid"), lambda r: r.review.bid_id),
+            (
+                "applicant",
+                _("Lead organizer"),
+                lambda r: safe_text(r.review.bid.applicant.legal_name),
+            ),
+            ("reviewer", _("Reviewer"), reviewer),
+            ("status", _("Review state"), lambda r: str(r.review.get_status_display())),
+            ("submitted", _("Submitted"), lambda r: local_time(r.review.submitted_at)),
+            ("total", _("Total (0–100)"), lambda r: "" if r.total is None else r.total),
+            ("scores", _("Scores"), lambda r: safe_text(r.scores)),
+            ("comment", _("Overall comment"), lambda r: safe_text(r.review.overall_comment)),
+        ],
+        title=_("Reviews"),
+    )

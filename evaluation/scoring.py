@@ -261,3 +261,57 @@ def as_float(value: Fraction | None, digits: int = 1) -> float | None:
         else -math.floor(-scaled + Fraction(1, 2))
     )
     return rounded / 10**digits
+
+
+# --------------------------------------------------------------------------- at scale
+def common_scale(criteria: Sequence[CriterionSpec]) -> int:
+    """The least common multiple of the max scores: totals × this are whole numbers."""
+    return math.lcm(*(c.max_score for c in criteria)) if criteria else 1
+
+
+def scaled_total(scores: Mapping[int, int | None], criteria: Sequence[CriterionSpec]) -> int:
+    """`weighted_total(scores, criteria) × common_scale(criteria)`, in integer arithmetic.
+
+    The caller checks the rubric once (`check_rubric`); the same ValueError
+    as `weighted_total` for a missing or out-of-range score.
+    """
+    scale = common_scale(criteria)
+    total = 0
+    for criterion in criteria:
+        value = scores.get(criterion.key)
+        if value is None:
+            raise ValueError(f"criterion {criterion.key} is not scored")
+        if not 0 <= value <= criterion.max_score:
+            raise ValueError(f"score {value} outside 0..{criterion.max_score}")
+        total += criterion.weight * value * (scale // criterion.max_score)
+    return total
+
+
+def panel_score_scaled(totals: Sequence[int], scale: int) -> PanelScore:
+    """`panel_score` of the totals `t / scale`, with integer sums and one exact Fraction per value.
+
+    Equal to `panel_score([Fraction(t, scale) for t in totals])` (the tests
+    check it) at a fraction of the cost: a ranking of 1,000 bids × 5 reviews
+    does no Fraction arithmetic in its loops.
+    """
+    n = len(totals)
+    if not n:
+        return PanelScore(0, None, None, None, None, None, None, None, False, False)
+    s1 = sum(totals)
+    low, high = min(totals), max(totals)
+    plain = Fraction(s1, n * scale)
+    trimmed = Fraction(s1 - low - high, (n - 2) * scale) if n >= TRIM_FROM else None
+    # Population variance × (n × scale)², exactly: n·Σt² − (Σt)².
+    spread_sq = n * sum(t * t for t in totals) - s1 * s1
+    return PanelScore(
+        count=n,
+        mean=plain,
+        trimmed_mean=trimmed,
+        score=trimmed if trimmed is not None else plain,
+        minimum=Fraction(low, scale),
+        maximum=Fraction(high, scale),
+        spread=Fraction(high - low, scale),
+        stdev=math.sqrt(spread_sq) / (n * scale),
+        disagree=n >= 2 and high - low >= DISAGREEMENT_SPREAD * scale,
+        trimmed=trimmed is not None,
+    )

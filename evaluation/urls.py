@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import decision, invitations, kpis, nomination, panels, results, validation
+from .views import (
+    appeals,
+    decision,
+    desk,
+    exports,
+    invitations,
+    kpis,
+    nomination,
+    panels,
+    results,
+    rubric_translations,
+    validation,
+)
 
 app_name = "evaluation"
 
@@ -25,12 +37,22 @@ urlpatterns = [
         name="reviewer_remove",
     ),
     path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
+    path("operator/evaluation/<int:pk>/quorum/", desk.panel_quorum, name="panel_quorum"),
+    path("operator/evaluation/<int:pk>/allocation/", desk.allocation, name="allocation"),
+    path("operator/evaluation/<int:pk>/deadline/", desk.deadline, name="deadline"),
+    path(
+        "operator/evaluation/<int:pk>/rubric/translations/",
+        rubric_translations.rubric_translations,
+        name="rubric_translations",
+    ),
     path(
         "operator/evaluation/<int:pk>/ranking.<str:fmt>",
         decision.ranking_export,
         name="ranking_export",
     ),
     path("operator/evaluation/<int:pk>/decide/", decision.decide, name="decide"),
+    # appeals against the decision (the bidder files, the programme office answers)
+    path("bids/<int:pk>/appeal/", appeals.appeal, name="appeal"),
     # the demand entity
     path("challenges/<int:pk>/reviewer-nomination/", nomination.nominate, name="nominate"),
     # stage 4: validation
@@ -54,4 +76,8 @@ urlpatterns = [
     path("results/", results.results, name="results"),
     # reviewers without an account
     path("review-invitations/<str:token>/", invitations.invitation, name="invitation"),
+]
+
+urlpatterns += [
+    path("operator/exports/reviews.<str:fmt>", exports.reviews_export, name="reviews_export"),
 ]

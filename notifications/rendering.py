@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.formats import format_list
+from core.multilingual import pick_version
 
 from .events import Event
 
@@ -42,7 +43,8 @@ class _Values(dict):
         return ""
 
     def __getitem__(self, key: str) -> str:
-        value = super().__getitem__(key)
+        # A text stored in every language version (challenge titles): the reader's one.
+        value = pick_version(super().__getitem__(key))
         if value is None:
             return ""
         formatter = self.event.formats.get(key)

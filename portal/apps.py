@@ -9,7 +9,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the signal handlers need the apps loaded.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .privacy import on_logged_in
         from .signals import on_post_migrate
+
+        user_logged_in.connect(on_logged_in, dispatch_uid="portal.privacy_check")
 
         # post_migrate is sent per app with models (the portal has none) after every
         # migrate and test flush; the handler acts on the last one, when every app's

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 
+from entities import privacy
 from entities.selectors import memberships_for
 from entities.session import SESSION_KEY
 
@@ -95,3 +100,42 @@ class FriendlyNotFoundMiddleware:
             response = TemplateResponse(request, "404.html", status=404)
             return response.render()
         return None
+
+
+class PrivacyConsentMiddleware:
+    """Asks a person who accepted an older privacy notice to accept the current one, once.
+
+    Only page views (GET, not htmx) are redirected, with `next` pointing back, so
+    a form being sent is never lost; the answer is kept in the session, so the
+    check costs no query on most requests.
+    """
+
+    EXEMPT = ("/accounts/", "/privacy/", "/admin/", "/review/", "/static/", "/i18n/", "/jsi18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._should_ask(request):
+            url = reverse("privacy_accept") + "?" + urlencode({"next": request.get_full_path()})
+            return redirect(url)
+        return self.get_response(request)
+
+    def _should_ask(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if (
+            request.method != "GET"
+            or user is None
+            or not user.is_authenticated
+            or request.headers.get("HX-Request")
+            or request.path.startswith(self.EXEMPT)
+            or request.path == "/healthz"
+        ):
+            return False
+        session = request.session
+        if session.get("privacy_checked") != privacy.NOTICE_VERSION:
+            session["privacy_ask"] = privacy.consent_outdated(
+                user, ask_without_record=settings.PRIVACY_ASK_WITHOUT_CONSENT
+            )
+            session["privacy_checked"] = privacy.NOTICE_VERSION
+        return bool(session.get("privacy_ask"))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,8 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-default-change-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Days after the lead decision during which a bidder that was not selected may appeal.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
 
 # Demo accounts exist only in the embedded default (DEBUG on); see portal/demo/.
 DEMO_ENABLED = DEBUG and env.bool("DEMO_ENABLED", default=True)
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -50,28 +54,37 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "parler",
     "core",
     "notifications",
     "entities",
     "challenges",
     "evaluation",
+    "api",
+    "ninja",
     "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.throttle.ThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ActiveOrganizationMiddleware",
+    "portal.mfa.SecondFactorRequiredMiddleware",
+    "portal.middleware.PrivacyConsentMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.FriendlyNotFoundMiddleware",
 ]
@@ -128,6 +141,11 @@ if REDIS_URL and not TESTING:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous challenge listing and detail pages and listing counts, cached for this
+# long (seconds) and invalidated when a challenge changes (challenges.publiccache);
+# 0 turns it off (the test suite, except the tests of the cache itself).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=0 if TESTING else 300)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -157,6 +175,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
+# Personal data (README "Privacy and personal data"): retention periods in days, and
+# whether accounts with no consent on record (created before the notice) are asked too.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
+RETENTION_INVITATION_DAYS = env.int("RETENTION_INVITATION_DAYS", default=30)
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
+PRIVACY_ASK_WITHOUT_CONSENT = env.bool("PRIVACY_ASK_WITHOUT_CONSENT", default=False)
+
 CELERY_BEAT_SCHEDULE = {
     "close-challenges-past-deadline": {
         "task": "challenges.tasks.close_due_challenges",
@@ -169,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deliveries": {
         "task": "notifications.tasks.requeue_stale_deliveries",
         "schedule": 60.0,
+    },
+    "retention-sweep": {
+        "task": "challenges.tasks.purge_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
     "daily-digest": {
         "task": "notifications.tasks.send_daily_digests",
@@ -214,19 +243,41 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's defaults, stated so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins are counted by portal/throttle.py instead (a hard limit per
+    # client address, a progressive delay per account, never a lock-out).
+    "login_failed": "",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105  # a rate limit, not a password
+    "change_password": "5/m/user",  # nosec B105  # a rate limit, not a password
     "manage_email": "10/m/user",
 }
 # Behind the reverse proxy every request comes from the proxy's address: allauth's
 # per-IP rate limits then read the client from X-Forwarded-For, trusting as many
 # entries as there are proxies of our own in front (1 for docker-compose.scale.yml).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The REST API's rate limits ("<requests>/<s|min|hour|day>"), counted in the cache.
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
+API_RATE_PER_ADDRESS = env("API_RATE_PER_ADDRESS", default="120/min")
+API_RATE_PER_TOKEN = env("API_RATE_PER_TOKEN", default="600/min")
+LOGIN_THROTTLE = {
+    "address_failures": env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=30),
+    "address_window": env.int("LOGIN_THROTTLE_ADDRESS_WINDOW", default=15 * 60),
+    "account_free_failures": env.int("LOGIN_THROTTLE_ACCOUNT_FREE_FAILURES", default=5),
+    "account_max_delay": env.int("LOGIN_THROTTLE_ACCOUNT_MAX_DELAY", default=60),
+    "account_window": 15 * 60,
+}
+# Second factor (README "Second factor"): authenticator apps (TOTP), WebAuthn
+# passkeys and security keys, and recovery codes. Required for staff, superusers
+# and reviewers, and for members of organizations whose owners ask for it
+# (portal/mfa.py checks it on every request).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Passkey sign-in counts as both factors, so the key must check its user (PIN, biometrics).
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
+# WebAuthn needs HTTPS, except on http://localhost in the embedded default.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "ASEAN-Guangxi AI Portal"
 
 # --- I18N -----------------------------------------------------------------
@@ -261,6 +312,13 @@ LANGUAGES_AWAITING_REVIEW = env.list(
     default=["zh-hans", "vi", "th", "id", "ms", "km", "lo", "my", "fil", "pt"],
 )
 FORMAT_MODULE_PATH = ["portal.formats"]
+# Content in several languages (core/multilingual.py): translations are
+# django-parler rows in any UI language; the original stays in the model's own
+# columns, so parler's own fallback is not used. Rows are read with
+# prefetch_related("translations"), not through parler's cache.
+PARLER_LANGUAGES = {None: tuple({"code": code} for code, _name in LANGUAGES)}
+PARLER_DEFAULT_LANGUAGE_CODE = "en"
+PARLER_ENABLE_CACHING = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -361,6 +419,32 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp 4) on every response. Scripts run only from
+# our own origin or with the per-request nonce (`nonce="{{ request.csp_nonce }}"`
+# on every <script> tag); inline handlers and javascript: URLs are refused.
+# Styles keep 'unsafe-inline': templates still carry style="" attributes, which
+# no nonce can cover (README "Content-Security-Policy").
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "report-uri": CSP_REPORT_PATH,
+        "report-to": "csp",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -93,7 +93,10 @@ def _media_root(tmp_path, settings):
 def _clear_cache():
     from django.core.cache import cache
 
+    from portal import throttle
+
     cache.clear()
+    throttle._local.clear()  # the sign-in throttle's second store (process memory)
     yield
 
 

@@ -49,6 +49,27 @@ class GroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"organization:factory-{n}")
 
 
+# Every privileged test user (staff, superuser, reviewer) gets an authenticator app
+# with this secret: the portal refuses them everything else (portal/mfa.py).
+# `totp_code()` gives the current code, e.g. for the browser tests' sign-in.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    import time
+
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def give_second_factor(user: User, secret: str = TEST_TOTP_SECRET) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -63,6 +84,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             self.save()
             verified_email(self)
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """Privileged users get an authenticator app unless `second_factor=False`."""
+        wanted = extracted
+        if wanted is None:
+            wanted = self.is_staff or self.is_superuser or self.is_reviewer
+        if create and wanted:
+            if self.pk is None:
+                self.save()
+            give_second_factor(self)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

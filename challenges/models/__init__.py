@@ -15,8 +15,11 @@ from .bid import (
     _partner_token,
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+from .clarification import ClarificationQuestion
+from .directory import DirectoryListing
 from .document import BidDocument
 from .saved_search import SavedSearch, SavedSearchAlert
+from .translation import TRANSLATED_FIELDS, ChallengeTranslation
 
 __all__ = [
     "_partner_token",
@@ -30,10 +33,14 @@ __all__ = [
     "BidTransition",
     "Challenge",
     "ChallengeKPI",
+    "ChallengeTranslation",
     "ChallengeTransition",
+    "ClarificationQuestion",
     "DeadlineReminder",
+    "DirectoryListing",
     "Milestone",
     "SavedSearch",
     "SavedSearchAlert",
     "TransitionLog",
+    "TRANSLATED_FIELDS",
 ]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModelMixin
 from simple_history.models import HistoricalRecords
 
 from entities.models import EligibilityRecord, Organization
@@ -25,7 +26,10 @@ from ._history import TransitionLog
 
 
 # --------------------------------------------------------------------------- challenges
-class Challenge(models.Model):
+class Challenge(TranslatableModelMixin, models.Model):
+    """A challenge; its original text is in `original_language`, translations in
+    `translations` (ChallengeTranslation, see core/multilingual.py)."""
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -36,6 +40,7 @@ class Challenge(models.Model):
     summary = models.TextField(
         _("summary"),
         max_length=1200,
+        blank=True,  # a draft saves with only its title; the pre-check asks for the summary
         help_text=_("One paragraph a non-specialist understands: the problem and why it matters."),
     )
     problem_statement = models.TextField(
@@ -97,6 +102,15 @@ class Challenge(models.Model):
         help_text=_("Money, staff time or in-kind contributions your organization offers."),
     )
     deadline = models.DateTimeField(_("bidding deadline"), null=True, blank=True)
+    questions_deadline = models.DateTimeField(
+        _("deadline for questions"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bidders may ask clarification questions until this moment. It must be before the "
+            "bidding deadline; leave empty to accept questions until the bidding deadline."
+        ),
+    )
     duration_months = models.PositiveSmallIntegerField(
         _("expected duration (months)"),
         null=True,
@@ -139,6 +153,17 @@ class Challenge(models.Model):
         indexes = [
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["state", "published_at"]),
+            # The public listing's two sort orders, over the public states only.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_newest",
+            ),
+            models.Index(
+                fields=["deadline", "-id"],
+                condition=Q(state__in=ChallengeState.public()),
+                name="challenge_public_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -166,6 +191,12 @@ class Challenge(models.Model):
             and self.deadline is not None
             and self.deadline > timezone.now()
         )
+
+    @property
+    def accepts_questions(self) -> bool:
+        """Listed, and before the question deadline (or the bidding deadline when none is set)."""
+        until = self.questions_deadline or self.deadline
+        return self.state == ChallengeState.LISTED and until is not None and until > timezone.now()
 
     @property
     def country(self):

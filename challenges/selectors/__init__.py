@@ -70,12 +70,24 @@ def browse_challenges(
     elif sort == "newest" or not query or connection.vendor != "postgresql":
         qs = qs.order_by("-published_at", "-pk")
     else:
-        qs = qs.order_by("-rank", "-published_at", "-pk")
+        qs = _bounded(qs).order_by("-rank", "-published_at", "-pk")
     return qs
 
 
+#: Ranked by relevance: the newest this many matches (found through the GIN index).
+SEARCH_CANDIDATES = 250
+
+
+def _bounded(matches: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    """Only the newest `SEARCH_CANDIDATES` matches, so that a broad word ("flood": 4,000
+    hits at 100,000 challenges) ranks a few hundred rows, not every hit."""
+    newest = matches.order_by("-published_at", "-pk").values("pk")[:SEARCH_CANDIDATES]
+    return matches.filter(pk__in=newest)
+
+
 def featured_challenges(limit: int = 6) -> list[Challenge]:
-    return list(public_challenges().filter(open_q()).order_by("deadline")[:limit])
+    featured = public_challenges().filter(open_q()).prefetch_related("translations")
+    return list(featured.order_by("deadline")[:limit])
 
 
 def programme_figures() -> dict[str, int]:
@@ -91,7 +103,7 @@ def programme_figures() -> dict[str, int]:
 def challenge_detail(pk: int) -> Challenge | None:
     return (
         Challenge.objects.select_related("organization", "eligibility_record")
-        .prefetch_related("kpis", "attachments")
+        .prefetch_related("kpis", "attachments", "translations", "organization__translations")
         .filter(pk=pk)
         .first()
     )
@@ -194,6 +206,17 @@ def bid_detail(pk: int) -> Bid | None:
             "milestones",
             "attachments",
             Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def bid_head(pk: int) -> Bid | None:
+    """A bid with its challenge and applicant only (for permission checks before a write)."""
+    return (
+        Bid.objects.select_related(
+            "challenge", "challenge__organization", "applicant", "eligibility_record"
         )
         .filter(pk=pk)
         .first()

@@ -81,7 +81,10 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.attachment_detail(pk)
     if attachment is None or not rules.can_download_attachment(request.user, attachment):
         raise Http404
-    return serve_stored_file(attachment)
+    owner = (
+        attachment.challenge.organization if attachment.challenge_id else attachment.bid.applicant
+    )
+    return serve_stored_file(attachment, organization=owner)
 
 
 @login_required

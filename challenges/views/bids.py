@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entities import rules as entity_rules
@@ -23,8 +24,16 @@ from ..forms import (
     TeamFormSet,
 )
 from ..models import Bid, BidPartner
-from ..prechecks import Precheck, bid_precheck
-from ._common import bid_or_404, bid_page_context, challenge_or_404, error_messages, reason_page
+from ..prechecks import Precheck, bid_completeness, bid_precheck
+from ._common import (
+    autosave_response,
+    bid_or_404,
+    bid_page_context,
+    challenge_or_404,
+    error_messages,
+    is_autosave,
+    reason_page,
+)
 
 # Where "Save" goes next, by the button pressed (`then`); the edit page otherwise.
 _AFTER_SAVE = {"partners": "challenges:bid_partners", "submit": "challenges:bid_submit"}
@@ -159,7 +168,8 @@ def _save_bid(request: HttpRequest, bid: Bid, forms: dict) -> bool:
             **{name: form.cleaned_data[name] for name in BidForm.Meta.fields},
         )
     except ValidationError as exc:
-        error_messages(request, exc, form)
+        if not is_autosave(request):  # a background save shows no messages
+            error_messages(request, exc, form)
         return False
     return True
 
@@ -181,7 +191,15 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
     if saving:
         # Validate every form, not only up to the first invalid one: all errors show at once.
         valid = [f.is_valid() for f in forms.values()]
-        if all(valid) and _save_bid(request, bid, forms):
+        saved = all(valid) and _save_bid(request, bid, forms)
+        if is_autosave(request):
+            return autosave_response(
+                request,
+                saved=saved,
+                url=reverse("challenges:bid_edit", args=[bid.pk]),
+                completeness=bid_completeness(Bid.objects.get(pk=bid.pk)) if saved else None,
+            )
+        if saved:
             messages.success(request, _("Bid draft saved."))
             return redirect(
                 _AFTER_SAVE.get(request.POST.get("then"), "challenges:bid_edit"), bid.pk
@@ -195,6 +213,7 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
             **forms,
             attachments=bid.attachments.all(),
             attachment_form=attachment_form or AttachmentForm(),
+            completeness=bid_completeness(bid),
         ),
     )
 
@@ -221,14 +240,14 @@ def _submit_bid(request: HttpRequest, bid: Bid) -> HttpResponse | None:
             request,
             _("The bid was not submitted: the rules below are not met. Nothing was changed."),
         )
-        return _render_bid_submit(request, bid, exc.precheck)
+        return _render_bid_submit(request, selectors.bid_detail(bid.pk), exc.precheck)
     except lifecycle.SubmissionRefused as exc:
         # The reasons are listed on the page (the pre-check); one summary up top.
         messages.error(
             request,
             _("The bid was not submitted: see what is still needed below. Nothing was changed."),
         )
-        return _render_bid_submit(request, bid, exc.precheck)
+        return _render_bid_submit(request, selectors.bid_detail(bid.pk), exc.precheck)
     except lifecycle.TransitionError as exc:
         error_messages(request, exc)
         return None
@@ -241,7 +260,7 @@ def _submit_bid(request: HttpRequest, bid: Bid) -> HttpResponse | None:
 
 @login_required
 def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    bid = bid_or_404(request, pk)
+    bid = bid_or_404(request, pk, content=request.method != "POST")
     if not rules.is_applicant_member(request.user, bid):
         raise Http404
     if request.method == "POST":

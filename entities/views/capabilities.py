@@ -97,8 +97,8 @@ def _evidence(request, pk: int, evidence_pk: int) -> tuple[Organization, Capabil
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    _org, evidence = _evidence(request, pk, evidence_pk)
-    return serve_stored_file(evidence)
+    organization, evidence = _evidence(request, pk, evidence_pk)
+    return serve_stored_file(evidence, organization=organization)
 
 
 @login_required

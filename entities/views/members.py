@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import rules, selectors, services
 from ..enums import InvitationStatus, MembershipRole
-from ..forms import InvitationForm, RoleForm
+from ..forms import InvitationForm, RoleForm, SecondFactorPolicyForm
 from ..models import Invitation, Membership, Organization
 from ..session import forget_organization, remember_organization
 from ._common import get_organization, show_validation_error
@@ -63,8 +63,46 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
             "role_choices": [c for c in MembershipRole.choices if c[0] in allowed_roles],
             "owner_role": MembershipRole.OWNER,
             "i_am_owner": bool(my_membership and my_membership.role == MembershipRole.OWNER),
+            "second_factor_form": (
+                SecondFactorPolicyForm(
+                    initial={"require_second_factor": organization.require_second_factor}
+                )
+                if rules.can_set_second_factor_policy(request.user, organization)
+                else None
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def second_factor_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner's switch: require a second factor of the organization's members."""
+    organization = get_organization(request, pk, check=rules.can_set_second_factor_policy)
+    form = SecondFactorPolicyForm(request.POST)
+    if not form.is_valid():  # a checkbox cannot be invalid, but never trust a post
+        messages.error(request, _("The setting could not be read. Please try again."))
+        return redirect("entities:members", organization.pk)
+    required = form.cleaned_data["require_second_factor"]
+    services.organization_set_second_factor_policy(
+        organization=organization, required=required, by=request.user
+    )
+    if required:
+        messages.success(
+            request,
+            _(
+                "Everyone working for %(organization)s must now sign in with a second factor. "
+                "Members have been told by e-mail."
+            )
+            % {"organization": organization.legal_name},
+        )
+    else:
+        messages.success(
+            request,
+            _("A second factor is no longer required for %(organization)s.")
+            % {"organization": organization.legal_name},
+        )
+    return redirect("entities:members", organization.pk)
 
 
 def _member(request, pk: int, member_pk: int) -> tuple[Organization, Membership]:

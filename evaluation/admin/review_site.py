@@ -20,6 +20,9 @@ from ._common import BidRow
 from .assignments import MyPanelAdmin
 from .bids import BidToReviewAdmin
 
+#: Bids per panel on the index; the rest are on the review site's paginated bid list.
+INDEX_BIDS_PER_PANEL = 20
+
 
 class ReviewSite(admin.AdminSite):
     """Admits active reviewers and operators; each sees only their own assignments."""
@@ -63,7 +66,8 @@ class ReviewSite(admin.AdminSite):
             key=lambda a: a.panel.challenge.state != ChallengeState.EVALUATION,
         )
         rows_by_challenge: dict[int, list[BidRow]] = {}
-        for bid in selectors.reviewer_bids(request.user).order_by("submitted_at", "pk"):
+        # A panel of 1,000 bids shows its first ones here; all of them on the paginated list.
+        for bid in selectors.reviewer_bids_first(request.user, INDEX_BIDS_PER_PANEL):
             rows_by_challenge.setdefault(bid.challenge_id, []).append(BidRow.of(bid))
         for assignment in assignments:
             assignment.bid_rows = rows_by_challenge.get(assignment.panel.challenge_id, [])

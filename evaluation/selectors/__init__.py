@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     Exists,
     F,
     Func,
@@ -15,18 +15,21 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from challenges.enums import BidState, ChallengeState
 from challenges.models import Bid, Challenge
 from challenges.selectors import bid_detail
-from entities.models import Membership, Organization, User
+from entities.models import Organization, User
 
 from .. import scoring
 from ..enums import AssignmentStatus, EventAction, MilestoneState, ReviewStatus
 from ..models import (
+    BidAllocation,
     ConflictDeclaration,
     Criterion,
     Decision,
@@ -39,6 +42,12 @@ from ..models import (
     ReviewerAssignment,
 )
 from ..rules import REVIEWABLE_BID_STATES
+from .nomination import nominable_members as nominable_members
+from .nomination import nomination_of as nomination_of
+from .ranking import RankingRow as RankingRow
+from .ranking import compute_ranking as compute_ranking
+from .ranking import invalidate_ranking as invalidate_ranking
+from .ranking import ranking as ranking
 
 OPERATOR_STATES = (
     ChallengeState.LISTED,
@@ -69,12 +78,14 @@ def operator_challenges() -> QuerySet[Challenge]:
         assignment__status=AssignmentStatus.ACTIVE,
     )
     milestones = MilestoneValidation.objects.filter(challenge=OuterRef("pk"))
+    submitted = Bid.objects.filter(challenge=OuterRef("pk"), state=BidState.SUBMITTED)
+    # Open challenges appear once they have a panel or a submitted bid (panel or not).
     return (
         Challenge.objects.filter(state__in=OPERATOR_STATES)
-        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False))
+        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False) | Exists(submitted))
         .select_related("organization")
         .annotate(
-            bid_count=_count(bids),
+            bid_count=_count(bids) + _count(submitted),
             reviewer_count=_count(reviewers),
             review_count=_count(reviews),
             milestone_count=_count(milestones),
@@ -128,7 +139,15 @@ def reviewer_pool(challenge: Challenge) -> QuerySet[User]:
 
 
 def rubric(challenge: Challenge) -> list[Criterion]:
-    return list(Criterion.objects.filter(challenge=challenge).order_by("order", "pk"))
+    """The criteria in order, with their translations (shown in the reader's language)."""
+    criteria = list(
+        Criterion.objects.filter(challenge=challenge)
+        .prefetch_related("translations")
+        .order_by("order", "pk")
+    )
+    for criterion in criteria:
+        criterion.challenge = challenge  # its original language, without a query each
+    return criteria
 
 
 def rubric_is_locked(challenge: Challenge) -> bool:
@@ -160,91 +179,6 @@ def _review_input(review: Review) -> scoring.ReviewInput:
         bid_id=review.bid_id,
         scores={s.criterion_id: s.value for s in review.scores.all() if s.value is not None},
     )
-
-
-@dataclass
-class RankingRow:
-    """One line of the ranking table (exact values in `panel`, floats for display)."""
-
-    rank: int
-    bid: Bid
-    panel: scoring.PanelScore
-    criterion_means: dict[int, float | None] = field(default_factory=dict)
-
-    @property
-    def score(self) -> float | None:
-        return scoring.as_float(self.panel.score)
-
-    @property
-    def mean(self) -> float | None:
-        return scoring.as_float(self.panel.mean)
-
-    @property
-    def trimmed_mean(self) -> float | None:
-        return scoring.as_float(self.panel.trimmed_mean)
-
-    @property
-    def minimum(self) -> float | None:
-        return scoring.as_float(self.panel.minimum)
-
-    @property
-    def maximum(self) -> float | None:
-        return scoring.as_float(self.panel.maximum)
-
-    @property
-    def spread(self) -> float | None:
-        return scoring.as_float(self.panel.spread)
-
-    @property
-    def stdev(self) -> float | None:
-        return None if self.panel.stdev is None else round(self.panel.stdev, 1)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "bid": self.bid.pk,
-            "applicant": self.bid.applicant.legal_name,
-            "reviews": self.panel.count,
-            "score": self.score,
-            "mean": self.mean,
-            "trimmed_mean": self.trimmed_mean,
-            "spread": self.spread,
-            "disagree": self.panel.disagree,
-        }
-
-
-def ranking(challenge: Challenge) -> list[RankingRow]:
-    """The challenge's bids ranked by their panel score (see `scoring.rank_key`). 4 queries."""
-    criteria = rubric(challenge)
-    specs = criterion_specs(criteria)
-    bids = {
-        b.pk: b
-        for b in Bid.objects.filter(challenge=challenge, state__in=REVIEWABLE_BID_STATES)
-        .select_related("applicant")
-        .order_by("pk")
-    }
-    inputs = [_review_input(r) for r in counted_reviews(challenge) if r.bid_id in bids]
-    try:
-        totals = scoring.review_totals(inputs, specs)
-    except (scoring.RubricError, ValueError):
-        totals = {}
-    ranked = scoring.rank(
-        scoring.BidInput(bid_id=pk, totals=tuple(totals.get(pk, ())), submitted_at=b.submitted_at)
-        for pk, b in bids.items()
-    )
-    rows = []
-    for item in ranked:
-        bid_reviews = [i for i in inputs if i.bid_id == item.bid_id]
-        means = scoring.criterion_means(bid_reviews, specs)
-        rows.append(
-            RankingRow(
-                rank=item.rank,
-                bid=bids[item.bid_id],
-                panel=item.panel,
-                criterion_means={k: scoring.as_float(v) for k, v in means.items()},
-            )
-        )
-    return rows
 
 
 def bid_feedback(bid: Bid) -> list[dict[str, Any]]:
@@ -299,6 +233,7 @@ def evaluation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
 # The entries of the evaluation history shown on the validation page.
 VALIDATION_EVENTS = (
     EventAction.LEAD_SELECTED,
+    EventAction.QUORUM_OVERRIDDEN,
     EventAction.VALIDATION_STARTED,
     EventAction.MILESTONE_REPORTED,
     EventAction.MILESTONE_ACCEPTED,
@@ -346,9 +281,15 @@ def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> Query
     )
     declarations = ConflictDeclaration.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
     reviews = Review.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
+    # Once the panel's allocation is confirmed, only the bids allocated to the user.
+    panel_allocated = BidAllocation.objects.filter(
+        assignment__panel__challenge=OuterRef("challenge_id")
+    )
+    mine = panel_allocated.filter(bid=OuterRef("pk"), assignment__reviewer=user)
     return (
         queryset.filter(state__in=REVIEWABLE_BID_STATES)
         .filter(Exists(my_assignments))
+        .filter(~Exists(panel_allocated) | Exists(mine))
         .select_related("challenge", "applicant")
         .annotate(
             my_conflict=Subquery(declarations.values("has_conflict")[:1]),
@@ -357,18 +298,42 @@ def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> Query
     )
 
 
+def reviewer_bids_first(user: User, per_challenge: int) -> QuerySet[Bid]:
+    """The first `per_challenge` bids of each of the user's panels (the review site's index).
+
+    One query with a window function, however many bids the panels hold;
+    the full, paginated list is the review site's bid list.
+    """
+    position = Window(
+        RowNumber(),
+        partition_by=[F("challenge_id")],
+        order_by=[F("submitted_at").asc(), F("pk").asc()],
+    )
+    return (
+        reviewer_bids(user)
+        .annotate(position=position)
+        .filter(position__lte=per_challenge)
+        .order_by("submitted_at", "pk")
+    )
+
+
 def reviewer_assignments(user: User) -> QuerySet[ReviewerAssignment]:
     """The user's active panel seats, with how many bids each holds and how many are done."""
     bids = Bid.objects.filter(
         challenge=OuterRef("panel__challenge"), state__in=REVIEWABLE_BID_STATES
     )
+    allocated = BidAllocation.objects.filter(assignment=OuterRef("pk"))
+    panel_allocated = BidAllocation.objects.filter(assignment__panel=OuterRef("panel"))
     done = Review.objects.filter(assignment=OuterRef("pk"), status=ReviewStatus.SUBMITTED)
     conflicts = ConflictDeclaration.objects.filter(assignment=OuterRef("pk"), has_conflict=True)
     return (
         ReviewerAssignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE)
         .select_related("panel__challenge", "panel__challenge__organization")
         .annotate(
-            bid_count=_count(bids),
+            bid_count=Case(
+                When(Exists(panel_allocated), then=_count(allocated)),
+                default=_count(bids),
+            ),
             done_count=_count(done),
             conflict_count=_count(conflicts),
         )
@@ -464,27 +429,3 @@ def validation_todo(user: User, organization: Organization | None) -> dict[str, 
             base.filter(challenge__organization=organization, state=MilestoneState.REPORTED)[:20]
         ),
     }
-
-
-def nominable_members(challenge: Challenge) -> list[Membership]:
-    """The demand entity's active members who are not on the panel yet."""
-    on_panel = ReviewerAssignment.objects.filter(
-        panel__challenge=challenge, reviewer=OuterRef("user")
-    ).exclude(status=AssignmentStatus.REMOVED)
-    return list(
-        Membership.objects.filter(organization=challenge.organization, user__is_active=True)
-        .exclude(Exists(on_panel))
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
-def nomination_of(challenge: Challenge) -> ReviewerAssignment | None:
-    return (
-        ReviewerAssignment.objects.filter(
-            panel__challenge=challenge, nominated_by=challenge.organization
-        )
-        .exclude(status=AssignmentStatus.REMOVED)
-        .select_related("reviewer")
-        .first()
-    )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
+from core.multilingual import all_versions
 from entities.models import Organization, User
 from entities.selectors import operators, organization_users
 
@@ -35,7 +36,7 @@ _log = log_event
 
 def _challenge_context(challenge: Challenge, **extra: Any) -> dict[str, Any]:
     return {
-        "challenge": challenge.title,
+        "challenge": all_versions(challenge, "title"),
         "organization": challenge.organization.legal_name,
         "url": challenge.get_absolute_url(),
         **extra,

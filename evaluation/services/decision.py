@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,13 +14,31 @@ from guardian.shortcuts import assign_perm
 from challenges.enums import BidState, ChallengeState
 from challenges.lifecycle import BID, CHALLENGE, TransitionError
 from challenges.models import Bid, Challenge
+from core.transitions import Change, emit_events
 from entities.models import User
 from entities.rules import is_operator
 
 from .. import selectors
 from ..enums import EventAction
 from ..models import Decision
+from ..selectors.quorum import QuorumState, quorum_state
 from ._common import VIEW_PERMISSION, _lock_challenge, _log
+
+
+def _send_now(bid_ids: list[int]) -> None:
+    for bid_id in bid_ids:
+        decision_feedback_send(bid_id=bid_id)
+
+
+#: Hands the losing bids' ids to the workers after the commit. `evaluation.apps`
+#: sets it to the Celery fan-out (`evaluation.tasks.queue_decision_feedback`).
+FEEDBACK_FAN_OUT: list[Callable[[list[int]], None]] = [_send_now]
+
+
+def _fan_out_feedback(changes: list[Change]) -> None:
+    ids = [change.obj.pk for change in changes]
+    if ids:
+        FEEDBACK_FAN_OUT[-1](ids)
 
 
 def _already() -> str:
@@ -57,22 +76,51 @@ def _lock_for_decision(challenge: Challenge, bid: Bid) -> tuple[Challenge, Bid]:
     return locked, winner
 
 
+def quorum_refusal(state: QuorumState) -> str:
+    """The message that names the bids short of reviews."""
+    return _(
+        "Each bid needs at least %(minimum)s submitted reviews before the lead is selected. "
+        "Short of reviews: %(bids)s. Wait for the reviews, or write down why the decision "
+        "cannot wait."
+    ) % {"minimum": state.minimum, "bids": state.short_names()}
+
+
+def _check_quorum(locked: Challenge, override: str) -> QuorumState:
+    state = quorum_state(locked)
+    if not state.met and not override:
+        raise ValidationError({"quorum_override": quorum_refusal(state)})
+    return state
+
+
 def _apply_decision(
-    locked: Challenge, winner: Bid, *, rationale: str, by: User, now: dt.datetime
+    locked: Challenge,
+    winner: Bid,
+    *,
+    rationale: str,
+    by: User,
+    now: dt.datetime,
+    override: str = "",
 ) -> Decision:
+    quorum = _check_quorum(locked, override)
     decision = Decision.objects.create(
         challenge=locked,
         bid=winner,
         rationale=rationale,
-        ranking=[row.as_dict() for row in selectors.ranking(locked)],
+        # Computed afresh under the lock: the record must not come from a stale cache.
+        ranking=[row.as_dict() for row in selectors.compute_ranking(locked.pk)],
         decided_by=by,
         decided_at=now,
+        quorum_override=override if not quorum.met else "",
+        short_of_reviews=quorum.as_records(),
     )
-    # Each transition e-mails its bidder its own feedback (rows in evaluation.lifecycle).
+    # Each bidder is e-mailed its own feedback (rows in evaluation.lifecycle): the winner
+    # now, the others by the workers (one bulk transition, whatever their number).
     BID.apply(winner, "select", by=by, reason=rationale, now=now)
     others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(pk=winner.pk)
-    BID.apply_many(list(others), "not_select", by=by, now=now)
-    CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
+    BID.apply_many(list(others.only("pk")), "not_select", by=by, now=now, fan_out=_fan_out_feedback)
+    CHALLENGE.apply(
+        locked, "assign_lead", by=by, reason=rationale, now=now, quorum_override=override
+    )
     # The demand entity works with the selected bid from now on.
     assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
     _log(
@@ -84,6 +132,15 @@ def _apply_decision(
         reason=rationale,
         now=now,
     )
+    if not quorum.met:
+        _log(
+            locked,
+            EventAction.QUORUM_OVERRIDDEN,
+            by=by,
+            subject=quorum.short_names(),
+            reason=override,
+            now=now,
+        )
     return decision
 
 
@@ -93,6 +150,7 @@ def decision_create(
     bid: Bid,
     rationale: str,
     by: User,
+    quorum_override: str = "",
     now: dt.datetime | None = None,
 ) -> Decision:
     """Select the lead: exactly once per challenge, also under concurrent requests.
@@ -101,7 +159,9 @@ def decision_create(
     record the `Decision` (unique per challenge and per bid), select the bid,
     mark the other bids under review not selected, move the challenge to
     `lead_assigned`, let the demand entity see the selected bid, and e-mail
-    every bidder its own feedback. The partial unique index
+    every bidder its own feedback. Refused while a bid has fewer submitted
+    reviews than the panel's quorum, unless `quorum_override` gives the
+    reason to go ahead (kept on the decision and in the history). The partial unique index
     `bid_one_selected_per_challenge` is the last line of defence.
     """
     now = now or timezone.now()
@@ -110,10 +170,58 @@ def decision_create(
     try:
         with transaction.atomic():
             locked, winner = _lock_for_decision(challenge, bid)
-            return _apply_decision(locked, winner, rationale=rationale, by=by, now=now)
+            return _apply_decision(
+                locked,
+                winner,
+                rationale=rationale,
+                by=by,
+                now=now,
+                override=(quorum_override or "").strip(),
+            )
     except IntegrityError as exc:
         raise ValidationError(_already()) from exc
     except TransitionError as exc:
         if Decision.objects.filter(challenge_id=challenge.pk).exists():
             raise ValidationError(_already()) from exc
         raise
+
+
+def decision_feedback_send(*, bid_id: int) -> bool:
+    """E-mail a bid that was not selected its own feedback, once (idempotent).
+
+    Re-creates the `not_select` change of the bid and sends the row's events
+    (audience and feedback context from `evaluation.lifecycle`). Returns
+    False, sending nothing, when the bid is not "not selected" or its
+    bidder has already been told.
+    """
+    from notifications.models import Notification
+
+    with transaction.atomic():
+        bid = (
+            Bid.objects.select_for_update(of=("self",))
+            .select_related("challenge", "applicant")
+            .filter(pk=bid_id)
+            .first()
+        )
+        if bid is None or bid.state != BidState.NOT_SELECTED:
+            return False
+        told = Notification.objects.filter(
+            event="decision.not_selected",
+            content_type__app_label=Bid._meta.app_label,
+            content_type__model=Bid._meta.model_name,
+            object_id=str(bid.pk),
+        )
+        if told.exists():
+            return False
+        emit_events(
+            Change(
+                machine=BID,
+                obj=bid,
+                transition=BID["not_select"],
+                from_state=BidState.UNDER_REVIEW,
+                by=None,
+                now=bid.state_changed_at,
+                reason="",
+            )
+        )
+    return True

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from challenges.lifecycle import CHALLENGE
 from challenges.models import Challenge, ChallengeKPI
+from core.multilingual import all_versions
 from entities.enums import MembershipRole
 from entities.files import UploadInfo
 from entities.models import User
@@ -109,7 +110,7 @@ class KPIVerdict:
 def _kpi_context(challenge: Challenge) -> dict[str, Any]:
     winner = rules.selected_bid(challenge)
     return {
-        "challenge": challenge.title,
+        "challenge": all_versions(challenge, "title"),
         "organization": challenge.organization.legal_name,
         "lead": winner.applicant.legal_name if winner else "",
         "url": reverse("evaluation:validation", args=[challenge.pk]) + "#kpis",

@@ -25,7 +25,7 @@ def _run(args: list[str], env: dict[str, str]) -> str:
         raise BackupError(
             f"{args[0]} is not installed (Debian/Ubuntu: apt-get install postgresql-client)."
         )
-    result = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True)
+    result = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True)  # nosec B603  # a fixed argument list of PostgreSQL's own programs, no shell
     if result.returncode != 0:
         raise BackupError(f"{args[0]} failed (exit {result.returncode}): {result.stderr.strip()}")
     return result.stdout
@@ -76,7 +76,7 @@ def table_names(wrapper: BaseDatabaseWrapper, cursor=None) -> list[str]:
 def row_counts(wrapper: BaseDatabaseWrapper, cursor, tables) -> dict[str, int]:
     counts = {}
     for table in tables:
-        cursor.execute(f"SELECT COUNT(*) FROM {wrapper.ops.quote_name(table)}")
+        cursor.execute(f"SELECT COUNT(*) FROM {wrapper.ops.quote_name(table)}")  # nosec B608  # table names come from introspection and are quoted
         counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -115,7 +115,7 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
             )
         ]
         return {
-            name: copy.execute(f"SELECT COUNT(*) FROM {_sqlite_quote(name)}").fetchone()[0]
+            name: copy.execute(f"SELECT COUNT(*) FROM {_sqlite_quote(name)}").fetchone()[0]  # nosec B608  # table names come from sqlite_master and are quoted
             for name in names
         }
     finally:

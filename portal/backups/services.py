@@ -50,7 +50,7 @@ def _git_commit() -> str | None:
     if commit := os.environ.get("PORTAL_GIT_COMMIT"):
         return commit
     try:
-        result = subprocess.run(
+        result = subprocess.run(  # nosec B603 B607  # a fixed git command, no shell
             ["git", "rev-parse", "HEAD"],
             cwd=settings.BASE_DIR,
             capture_output=True,

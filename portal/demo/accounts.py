@@ -15,7 +15,7 @@ from entities.registry import REGISTRIES
 
 from . import builders
 
-DEMO_PASSWORD = "Demo-Portal-2026"
+DEMO_PASSWORD = "Demo-Portal-2026"  # nosec B105  # the demo accounts' published password, refused unless DEMO_ENABLED
 
 
 @dataclass(frozen=True)

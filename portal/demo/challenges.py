@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from challenges import lifecycle
+from challenges import lifecycle, multilingual
 from challenges.enums import BidState, ChallengeState
 from challenges.models import Bid, Challenge
 
@@ -378,6 +378,41 @@ def demo_bid(challenge: Challenge, applicant_key: str, partners, people: People)
     return bid
 
 
+# Language versions the owners added (the originals above are in English).
+TRANSLATIONS = {
+    "rice": {
+        "zh-hans": {
+            "title": "利用无人机影像及早发现湄公河三角洲的稻瘟病和褐飞虱",
+            "summary": "稻瘟病和褐飞虱的暴发使湄公河三角洲农民每季损失多达 30% 的产量。"
+            "农技人员徒步巡田，通常晚一周才发现疫情。我们需要一个模型，"
+            "能从日常无人机飞行中及早标出受害地块，只对受影响的田块施药。",
+        },
+        "vi": {
+            "title": "Phát hiện sớm bệnh đạo ôn và rầy nâu trên lúa từ ảnh máy bay không người lái "
+            "ở Đồng bằng sông Cửu Long",
+            "summary": "Dịch đạo ôn và rầy nâu làm nông dân Đồng bằng sông Cửu Long mất tới 30 % "
+            "sản lượng mỗi vụ. Cán bộ khuyến nông đi thăm đồng bộ và thường phát hiện dịch "
+            "muộn một tuần. Chúng tôi cần một mô hình đánh dấu sớm các khoảnh bị nhiễm "
+            "từ các chuyến bay thường kỳ.",
+        },
+    },
+    "thaispeech": {
+        "th": {
+            "title": "ระบบรู้จำเสียงพูดภาษาไทยสำหรับการคัดกรองผู้ป่วยทางไกลในโรงพยาบาลชุมชน",
+            "summary": "พยาบาลในโรงพยาบาลชุมชนรับสายปรึกษาทางไกลจำนวนมากและต้องจดบันทึกอาการด้วยมือ "
+            "เราต้องการระบบที่ถอดความบทสนทนาภาษาไทยและภาษาถิ่นได้แม่นยำพอสำหรับการคัดกรอง",
+        }
+    },
+}
+
+
+def _translate(challenge: Challenge, key: str, people: People, org: str) -> None:
+    for language, texts in TRANSLATIONS.get(key, {}).items():
+        multilingual.challenge_translation_save(
+            challenge=challenge, language=language, by=people.author(org), **texts
+        )
+
+
 def load_challenges(people: People) -> dict[str, Challenge]:
     """The challenges and bids above, by key; nothing if there are challenges already."""
     if Challenge.objects.exists():
@@ -386,6 +421,7 @@ def load_challenges(people: People) -> dict[str, Challenge]:
     made: dict[str, Challenge] = {}
     for spec in CHALLENGES:
         made[spec["key"]] = challenge_from_spec(spec, people, now)
+        _translate(made[spec["key"]], spec["key"], people, spec["org"])
         _vet(made[spec["key"]], spec, people)
     for key, applicant_key, target, partners in BIDS:
         bid = demo_bid(made[key], applicant_key, partners, people)

@@ -66,3 +66,16 @@ def localized_results(record):
         return EligibilityReport.from_dict(record.report).results
     except (KeyError, TypeError, ValueError):
         return record.results  # an unreadable snapshot: show it as stored
+
+
+@register.simple_tag
+def elided_pages(page_obj) -> list:
+    """Page numbers around the current one and at both ends, `Paginator.ELLIPSIS` between.
+
+    Never every page number: a listing of 100,000 challenges has 8,334 pages.
+    """
+    if page_obj is None:
+        return []
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )

@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# Every page reports Content-Security-Policy violations to the console; the
+# `new_page` fixture fails the test if any page logged one.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI
+    + " in " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+CSP_CONSOLE = re.compile(r"CSP violation|Content Security Policy", re.IGNORECASE)
 
 # page id -> [folder, number of screenshots taken so far]
 _SHOTS: dict[int, list] = {}
@@ -77,13 +88,20 @@ def new_page(browser, request):
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     counter = [0]  # shared by every page of the test, so screenshots stay in order
+    violations: list[str] = []
+
+    def on_console(message):
+        if message.type in ("error", "warning") and CSP_CONSOLE.search(message.text):
+            violations.append(message.text)
 
     def make():
         context = browser.new_context(
             viewport={"width": 1280, "height": 860}, locale="en-GB", timezone_id="Asia/Shanghai"
         )
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         page = context.new_page()
+        page.on("console", on_console)
         page.set_default_timeout(15_000)
         _SHOTS[id(page)] = [folder, counter]
         return page
@@ -93,11 +111,33 @@ def new_page(browser, request):
         for page in context.pages:
             _SHOTS.pop(id(page), None)
         context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+def pass_second_factor(page) -> None:
+    """Enter the authenticator code when the portal asks for one after the password.
+
+    Privileged test users share the factories' TOTP secret (tests/factories.py).
+    A code already used by that user is refused, so a refused code is retried
+    once with the next period's code.
+    """
+    from tests.factories import totp_code
+
+    page.wait_for_load_state()
+    for _attempt in range(2):
+        if "/accounts/2fa/authenticate/" not in page.url:
+            return
+        page.locator("input[name=code]").fill(totp_code())
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign In", exact=True).click()
+        if "/accounts/2fa/authenticate/" not in page.url:
+            return
+        time.sleep(31 - time.time() % 30)
 
 
 def shot(page, name: str) -> Path:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from challenges.enums import ChallengeState
 from challenges.models import Challenge
 from entities.enums import MembershipRole
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import pass_second_factor, shot
 from tests.factories import OrganizationFactory, UserFactory, add_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,8 @@ def sign_in(page, base: str, email: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 

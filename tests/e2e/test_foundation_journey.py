@@ -46,6 +46,7 @@ def _sign_up_and_verify(page, base: str, email: str, *, start: str = "/") -> Non
     page.get_by_label("Full name").fill(email.split("@")[0].replace(".", " ").title())
     page.get_by_label(re.compile(r"^Password\b(?!.*again)")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("I have read the privacy notice and accept it.").check()
     shot(page, "sign-up")
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")

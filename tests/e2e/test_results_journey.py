@@ -14,7 +14,7 @@ from evaluation import services
 from evaluation.enums import KPIState
 from evaluation.models import KPIAchievement, MilestoneValidation
 from tests.challenges.factories import listed_challenge
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import pass_second_factor, shot
 from tests.evaluation.conftest import assign, build_scenario, review
 from tests.factories import ReviewerFactory, UserFactory, add_member
 
@@ -29,7 +29,8 @@ def sign_in(page, base: str, email: str, start: str = "/accounts/login/") -> Non
     page.goto(base + start)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)
 
 
 def both_widths(page, name: str) -> None:
@@ -97,7 +98,13 @@ def test_results_journey(new_page, live_server, operator):
     services.panel_create(challenge=s.challenge, by=operator)
     seat = assign(s, ReviewerFactory())
     review(seat, s.bids[0], 9)
-    services.decision_create(challenge=s.challenge, bid=s.bids[0], rationale="Best.", by=operator)
+    services.decision_create(
+        challenge=s.challenge,
+        bid=s.bids[0],
+        rationale="Best.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
+    )
     services.validation_start(challenge=s.challenge, by=operator)
     lead = s.applicants[0]
     demand = UserFactory(email="dora@example.org", full_name="Dora Demand")

@@ -538,6 +538,7 @@ def test_invitation_for_person_without_account_then_signup(
                 "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
+                "accept_privacy": "on",
             },
         )
     assert response.status_code == 302

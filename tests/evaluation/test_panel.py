@@ -16,7 +16,7 @@ from entities.models import User
 from evaluation import services
 from evaluation.enums import AssignmentStatus
 from evaluation.models import Criterion, EvaluationEvent, Panel, ReviewerAssignment
-from tests.factories import ReviewerFactory, UserFactory, add_member
+from tests.factories import ReviewerFactory, UserFactory, add_member, give_second_factor
 
 from .conftest import assign, build_scenario, review
 
@@ -136,6 +136,9 @@ def test_invite_by_email_then_sign_up_gives_reviewer_access_only(
     assert seat.reviewer == user and seat.status == AssignmentStatus.ACTIVE
     assert user.is_reviewer and not user.is_staff and not user.memberships.exists()
     client.force_login(user)
+    # A new reviewer sets up a second factor first (portal/mfa.py), then sees the panel.
+    assert client.get("/review/").url.startswith("/accounts/2fa/")
+    give_second_factor(user)
     assert scenario.challenge.title in client.get("/review/").content.decode()
     assert client.get(reverse("evaluation:operator_index")).status_code == 404
 
@@ -234,6 +237,7 @@ def test_panel_cannot_change_after_the_decision(operator, reviewer_a, scenario):
         challenge=scenario.challenge,
         bid=scenario.bids[0],
         rationale="Clearly the best bid overall.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     with pytest.raises(ValidationError, match="can no longer be changed"):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from challenges.enums import ChallengeState
 from challenges.models import ChallengeTransition, Milestone
+from core.models import AuditEntry
 from entities.enums import MembershipRole
 from evaluation import services
 from evaluation.enums import MilestoneState
@@ -43,6 +44,7 @@ def decided(scenario, operator, reviewer_a):
         challenge=scenario.challenge,
         bid=winner,
         rationale="The best bid by a clear margin.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     scenario.refresh()
@@ -107,6 +109,9 @@ def test_validation_lifecycle_end_to_end(
     decide_url = reverse("evaluation:milestone_decide", args=[items[0].pk])
     assert "Baseline delivered" in demand.get(decide_url).content.decode()
     assert demand.get(reverse("evaluation:evidence", args=[evidence.pk])).status_code == 200
+    downloaded = AuditEntry.objects.get(action="file.downloaded")  # the audit trail has it
+    assert downloaded.actor == demand_editor(s) and downloaded.object_id == str(evidence.pk)
+    assert downloaded.organization_id == evidence.entry.validation.milestone.bid.applicant_id
     response = demand.post(decide_url, {"decision": "reject", "comment": ""})
     assert "Say what is missing" in response.content.decode()
     mail.outbox.clear()

@@ -64,6 +64,7 @@ def test_signup_requires_email_verification_before_login(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert response.status_code == 302
@@ -96,6 +97,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     page = client.get(_link(mail.outbox[0], "/accounts/confirm-email/"))
@@ -112,6 +114,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
                 "full_name": "Test Person",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
+                "accept_privacy": "on",
             },
             "email",
         ),
@@ -130,6 +133,7 @@ def test_signup_confirmation_page_does_not_confirm_on_get(client):
                 "full_name": "",
                 "password1": "a long passphrase 42",
                 "password2": "a long passphrase 42",
+                "accept_privacy": "on",
             },
             "full_name",
         ),
@@ -161,6 +165,7 @@ def test_signup_existing_email_creates_no_second_account(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1
@@ -175,6 +180,7 @@ def test_signup_in_chinese_remembers_language(client):
             "full_name": "Test Person",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.get(email="li@example.org").preferred_language == "zh-hans"
@@ -284,21 +290,11 @@ def test_mfa_totp_activation_then_login_asks_for_code(client):
 def test_login_rate_limits_configured():
     limits = django_settings.ACCOUNT_RATE_LIMITS
     assert limits is not False
-    for action in ("login", "login_failed", "signup", "reset_password", "confirm_email"):
+    for action in ("login", "signup", "reset_password", "confirm_email"):
         assert limits.get(action), action
-
-
-def test_login_failed_attempts_are_rate_limited(client):
-    UserFactory(email="target@example.org")
-    for _ in range(5):
-        response = _login(client, "target@example.org", "wrong password")
-        assert response.status_code == 200
-        assert not _signed_in(client)
-    # Even the right password is refused once the limit is reached.
-    response = _login(client, "target@example.org")
-    assert not _signed_in(client)
-    assert response.status_code in (200, 429)
-    assert b"Too many failed login attempts" in response.content or response.status_code == 429
+    # Failed sign-ins are counted by portal/throttle.py (tests/portal/test_throttle.py),
+    # not by allauth's per-e-mail lock that refused the right password from anywhere.
+    assert not limits.get("login_failed")
 
 
 # --------------------------------------------------------------------------- demo accounts
@@ -389,6 +385,7 @@ def test_signup_keeps_the_full_name(client):
             "full_name": "Siti Rahman",
             "password1": "a long passphrase 42",
             "password2": "a long passphrase 42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.get(email="siti@example.org").full_name == "Siti Rahman"

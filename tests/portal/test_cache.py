@@ -1,4 +1,4 @@
-"""The Redis cache tolerates an outage: logins keep working while Redis is down."""
+"""The Redis cache tolerates an outage: logins keep working and counters keep counting."""
 
 from __future__ import annotations
 
@@ -15,14 +15,30 @@ def dead_cache():
     )
 
 
-def test_cache_reads_miss_and_writes_are_dropped_when_redis_is_down(dead_cache, caplog):
+def test_cache_answers_from_process_memory_when_redis_is_down(dead_cache, caplog):
+    dead_cache.clear()
     assert dead_cache.get("k", "fallback") == "fallback"
     assert dead_cache.get_many(["a", "b"]) == {}
-    assert dead_cache.set("k", 1) is None
-    assert dead_cache.add("k", 1) is True
-    assert dead_cache.incr("k") == 1
-    assert dead_cache.delete("k") is False
+    dead_cache.set("k", 1)
+    assert dead_cache.get("k") == 1
+    assert dead_cache.add("k", 5) is False  # already there: a lock is not granted twice
+    assert dead_cache.incr("k") == 2
+    assert dead_cache.get("k") == 2
+    assert dead_cache.delete("k") is True
+    assert dead_cache.get("k") is None
     assert "Redis unreachable" in caplog.text
+
+
+def test_cache_skips_redis_for_a_while_after_a_failure(dead_cache, monkeypatch):
+    dead_cache.get("k")
+    assert dead_cache._redis_down_until > 0
+    calls = []
+    monkeypatch.setattr(
+        "django.core.cache.backends.redis.RedisCache.get",
+        lambda self, *a, **k: calls.append(a),
+    )
+    dead_cache.get("k")
+    assert calls == []  # answered from memory without another connect attempt
 
 
 @pytest.mark.django_db
