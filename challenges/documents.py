@@ -52,32 +52,20 @@ def partner_records(bid: Bid) -> list[EligibilityRecord]:
     return list(latest.values())
 
 
-def bid_submission_content(bid: Bid) -> dict[str, Any]:
-    """Everything submitted in a bid, as plain JSON-ready data (the hashed content)."""
-    record = bid.eligibility_record
+def _lead(bid: Bid) -> dict[str, Any]:
     return {
-        "bid": bid.pk,
-        "challenge": {"id": bid.challenge_id, "title": bid.challenge.title},
-        "applicant": {
-            "id": bid.applicant_id,
-            "legal_name": bid.applicant.legal_name,
-            "country": str(bid.applicant.country),
-            "registration_number": bid.applicant.registration_number,
-        },
-        "lead": {
-            "name": bid.lead_name,
-            "title": bid.lead_title,
-            "email": bid.lead_email,
-            "affiliation": bid.lead_affiliation,
-            "orcid": bid.lead_orcid,
-            "cv": bid.lead_cv,
-        },
-        "technical_approach": bid.technical_approach,
-        "scenario_fit": bid.scenario_fit,
-        "budget_total": _money(bid.budget_total),
-        "currency": bid.currency,
-        "cofunding": bid.cofunding,
-        "duration_months": bid.duration_months,
+        "name": bid.lead_name,
+        "title": bid.lead_title,
+        "email": bid.lead_email,
+        "affiliation": bid.lead_affiliation,
+        "orcid": bid.lead_orcid,
+        "cv": bid.lead_cv,
+    }
+
+
+def _plan(bid: Bid) -> dict[str, Any]:
+    """Modes, team, budget lines and milestones: the parts of a bid with several rows."""
+    return {
         "modes": [{"mode": p.mode, "plan": p.plan} for p in bid.mode_plans.all()],
         "team": [
             {"name": m.name, "role": m.role, "affiliation": m.affiliation} for m in bid.team.all()
@@ -94,6 +82,29 @@ def bid_submission_content(bid: Bid) -> dict[str, Any]:
             }
             for m in bid.milestones.all()
         ],
+    }
+
+
+def bid_submission_content(bid: Bid) -> dict[str, Any]:
+    """Everything submitted in a bid, as plain JSON-ready data (the hashed content)."""
+    record = bid.eligibility_record
+    return {
+        "bid": bid.pk,
+        "challenge": {"id": bid.challenge_id, "title": bid.challenge.title},
+        "applicant": {
+            "id": bid.applicant_id,
+            "legal_name": bid.applicant.legal_name,
+            "country": str(bid.applicant.country),
+            "registration_number": bid.applicant.registration_number,
+        },
+        "lead": _lead(bid),
+        "technical_approach": bid.technical_approach,
+        "scenario_fit": bid.scenario_fit,
+        "budget_total": _money(bid.budget_total),
+        "currency": bid.currency,
+        "cofunding": bid.cofunding,
+        "duration_months": bid.duration_months,
+        **_plan(bid),
         "partners": [
             {
                 "name": p.name,

@@ -142,7 +142,11 @@ def decided(operator):
     review(seat, s.bids[0], 9, comment="Superb plan.")
     review(seat, s.bids[1], 4, comment="Weak data plan.")
     services.decision_create(
-        challenge=s.challenge, bid=s.bids[0], rationale="Better than the runner-up.", by=operator
+        challenge=s.challenge,
+        bid=s.bids[0],
+        rationale="Better than the runner-up.",
+        by=operator,
+        quorum_override="Decided in a test before the full quorum.",
     )
     s.refresh()
     return s

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.formats import format_date
 from entities import services
 from entities.eligibility import Role, RuleCode, check_eligibility, first_anniversary
 from entities.enums import DEMAND_CAPABILITIES, MembershipRole
@@ -212,8 +213,9 @@ def test_waiver_is_shown_with_who_granted_it_and_until_when(db, client_for, oper
     html = response.content.decode()
     assert response.context["roles"][0]["report"].eligible
     assert rule_states(html)[C.LEGALLY_REGISTERED][:2] == ["waived", "waived"]
-    assert f"Waived by Ops Operator on {timezone.localdate().isoformat()}" in html
-    assert f"valid until {until.isoformat()}" in html
+    # Dates in the reader's format (core.formats), here English.
+    assert f"Waived by Ops Operator on {format_date(timezone.localdate(), language='en')}" in html
+    assert f"valid until {format_date(until, language='en')}" in html
     assert "Pilot-era credit code confirmed by the Nanning market regulator." in html
     assert "in force" in html
 
