@@ -106,3 +106,36 @@ def test_bidder_appeals_and_the_office_answers(new_page, live_server, settings):
     bidder.set_viewport_size(PHONE)
     shot(bidder, "appeal-answered-phone")
     assert Appeal.objects.get().state == AppealState.UPHELD
+
+
+def test_operator_extends_the_deadline(new_page, live_server, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.challenges.factories import listed_challenge
+
+    base = live_server.url
+    settings.SITE_URL = base
+    operator = UserFactory(email="deadline.operator@dost.example", is_staff=True)
+    challenge = listed_challenge()
+    new = timezone.localtime(challenge.deadline + dt.timedelta(days=10)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    page = new_page()
+    sign_in(page, base, operator.email)
+    page.goto(base + f"/operator/evaluation/{challenge.pk}/deadline/")
+    page.get_by_label("New deadline (Beijing time, UTC+8)").fill(new.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Reason").fill("The demand entity asked for more time after the holiday.")
+    shot(page, "deadline-form")
+    page.set_viewport_size(PHONE)
+    shot(page, "deadline-form-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name=re.compile("Extend the deadline to"))).to_be_visible()
+    page.get_by_role("button", name="Extend the deadline").click()
+    expect(page.get_by_text("The deadline is extended")).to_be_visible()
+    challenge.refresh_from_db()
+    assert challenge.deadline == new
+    page.goto(base + f"/challenges/{challenge.pk}/")
+    expect(page.get_by_text("18:00").first).to_be_visible()
