@@ -10,14 +10,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=portal.settings \
     MEDIA_ROOT=/data/media \
     PORT=8000 \
-    XDG_RUNTIME_DIR=/tmp
+    XDG_RUNTIME_DIR=/tmp \
+    XDG_CACHE_HOME=/tmp/cache
 
 WORKDIR /app
 
 # pg_dump/pg_restore for `manage.py backup|restore` (15, the server's major version);
-# ICU at run time for PyICU (word segmentation for search in every script).
+# ICU at run time for PyICU (word segmentation for search in every script); Pango for
+# WeasyPrint's PDF documents and the Noto fonts for Chinese, Thai, Lao, Khmer and Burmese
+# (the same families the stylesheet names).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client libicu72 \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 # Runtime dependencies only, pinned by the lock file (the dev lock adds test tools).

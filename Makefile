@@ -4,12 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 PORT ?= 8000
+# E-mail links point at the address the portal is served on (e.g. PORT=8013 make run).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # The catalogues in locale/ (English is the source language).
 LOCALES := zh_Hans vi th id ms km lo my fil pt
 # The embedded default: SQLite, tasks in-process, e-mail on the console, demo data.
-EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true
+EMBEDDED := env -u DATABASE_URL -u REDIS_URL DEBUG=true SITE_URL=$(SITE_URL)
 
-.PHONY: run test lint audit format install messages lock clean demo backup restore
+.PHONY: run test lint audit format install messages lock clean demo backup restore system-packages
+
+# System libraries of the PDF documents: Pango for WeasyPrint, Noto fonts for every UI script.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk
 
 $(STAMP): requirements-dev.lock
 	@# PyICU (word segmentation for search) builds against the system's ICU.
@@ -22,9 +27,20 @@ $(STAMP): requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) system-packages
 
-run: $(STAMP)
+# Installs the PDF packages when missing (apt-get as root); otherwise says what to install.
+system-packages:
+	@missing="$$(for p in $(PDF_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "PDF documents need: $$missing (Debian/Ubuntu: sudo apt-get install $$missing)" >&2; \
+	  fi; \
+	fi
+
+run: $(STAMP) system-packages
 	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
 	$(EMBEDDED) $(BIN)/python manage.py load_demo
 	$(EMBEDDED) $(BIN)/python manage.py run_embedded 127.0.0.1:$(PORT)
@@ -33,7 +49,7 @@ demo: $(STAMP)
 	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
 	$(EMBEDDED) $(BIN)/python manage.py load_demo
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -13,15 +13,18 @@ class ChallengesConfig(AppConfig):
         from notifications.events import register
 
         from . import publiccache
+        from .deadlines import install as install_deadline_rows
         from .events import EVENTS
-        from .lifecycle import CHALLENGE
+        from .lifecycle import BID, CHALLENGE
         from .models import Attachment, Challenge, ChallengeKPI
         from .privacy import erase_personal_data, export_personal_data
-        from .tasks import queue_saved_search_alerts
+        from .tasks import queue_bid_receipt, queue_saved_search_alerts
 
         register(*EVENTS)
         # A person's saved searches are in their data download and go with their account.
         register_personal_data(exporter=export_personal_data, eraser=erase_personal_data)
+
+        install_deadline_rows()
         # Saved searches hear about a challenge once it is published (a Celery fan-out).
         CHALLENGE.on("publish", effects=[queue_saved_search_alerts])
         # Cached public pages go stale when what they show changes (challenges.publiccache).
@@ -31,3 +34,6 @@ class ChallengesConfig(AppConfig):
             owners=(Organization,),
             machine=CHALLENGE,
         )
+
+        # The submission receipt (PDF) is rendered and stored once the bid is submitted.
+        BID.on("submit", effects=[queue_bid_receipt])

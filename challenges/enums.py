@@ -123,3 +123,19 @@ class Language(models.TextChoices):
     MY = "my", _("Burmese")
     TET = "tet", _("Tetum")
     PT = "pt", _("Portuguese")
+
+
+class DocumentKind(models.TextChoices):
+    """The PDF documents the portal issues for a bid (README "Documents")."""
+
+    RECEIPT = "receipt", _("Submission receipt")
+    DECISION = "decision", _("Decision letter")
+    CERTIFICATE = "certificate", _("Validation certificate")
+
+
+class QuestionState(models.TextChoices):
+    """A clarification question: waiting for an answer, answered (published), or hidden."""
+
+    OPEN = "open", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    HIDDEN = "hidden", _("Hidden by the programme office")

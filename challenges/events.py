@@ -88,6 +88,33 @@ EVENTS: list[Event] = [
         action=_("View the challenge"),
     ),
     Event(
+        key="challenge.closed_early",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("Bidding for a challenge closes early"),
+        subject=_("Bidding closed early: %(challenge)s"),
+        body=_(
+            "The programme office closed bidding for “%(challenge)s” before its deadline "
+            "(%(previous)s). Bids not submitted by now can no longer be submitted; submitted "
+            "bids are being evaluated.\n\nReason: %(reason)s"
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime, "previous": as_datetime},
+    ),
+    Event(
+        key="challenge.deadline_extended",
+        category=CHALLENGE,
+        mandatory=True,
+        label=_("The deadline of a challenge is extended"),
+        subject=_("New deadline for “%(challenge)s”: %(deadline)s"),
+        body=_(
+            "The programme office extended the bidding deadline for “%(challenge)s” from "
+            "%(previous)s to %(deadline)s.\n\nReason: %(reason)s"
+        ),
+        action=_("View the challenge"),
+        formats={"deadline": as_datetime, "previous": as_datetime},
+    ),
+    Event(
         key="challenge.deadline_reminder",
         category=CHALLENGE,
         label=_("A challenge deadline is approaching"),
@@ -168,5 +195,30 @@ EVENTS: list[Event] = [
         ),
         action=_("View the challenge"),
         formats={"deadline": as_datetime, "country": as_country},
+    ),
+    Event(
+        key="question.asked",
+        category=CHALLENGE,
+        label=_("A bidder asks a question about your challenge"),
+        subject=_("New question about “%(challenge)s”"),
+        body=_(
+            "A Guangxi organization asked a clarification question about “%(challenge)s”:\n\n"
+            "%(question)s\n\n"
+            "Answer it on the portal; the answer is published on the challenge page for every "
+            "bidder, without saying who asked."
+        ),
+        action=_("Answer the question"),
+    ),
+    Event(
+        key="question.answered",
+        category=CHALLENGE,
+        label=_("A clarification question about a challenge you bid on is answered"),
+        subject=_("Clarification published: %(challenge)s"),
+        body=_(
+            "A clarification about “%(challenge)s” is published.\n\n"
+            "Question: %(question)s\n\n"
+            "Answer: %(answer)s"
+        ),
+        action=_("Read the questions and answers"),
     ),
 ]

@@ -37,6 +37,7 @@ from entities.selectors import operators, organization_users, organizations_user
 from entities.services import eligibility_record_create, eligibility_records_create
 from notifications.services import notify
 
+from .documents import bid_submission_sha256
 from .enums import BidState, ChallengeState
 from .models import Bid, BidTransition, Challenge, ChallengeTransition
 from .prechecks import (
@@ -355,6 +356,7 @@ def _guard_bid_submit(change: Change) -> None:
     )
     bid.eligibility_record = record
     bid.submitted_at = change.now
+    bid.submission_sha256 = bid_submission_sha256(bid)  # printed on the receipt
     change.data["eligibility_record"] = record
 
 
@@ -373,6 +375,7 @@ def _guard_bid_reopen(change: Change) -> None:
         raise TransitionError(problem)
     change.obj.submitted_at = None
     change.obj.eligibility_record = None
+    change.obj.submission_sha256 = ""
 
 
 def _bid_integrity_error(exc: IntegrityError) -> TransitionError:

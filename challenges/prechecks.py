@@ -18,10 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from entities.eligibility import CURRENT_RULESET, EligibilityReport, Role, check_eligibility
+from core.formats import format_datetime, format_list
+from entities.eligibility import (
+    CURRENT_RULESET,
+    PROGRAMME_TZ,
+    EligibilityReport,
+    Role,
+    check_eligibility,
+)
 from entities.selectors import eligibility_facts
 
-from .enums import ChallengeState, PartnerStatus
+from .enums import ChallengeState, CooperationMode, PartnerStatus
 from .models import Bid, BidPartner, Challenge
 
 CHALLENGE_REQUIRED = (
@@ -92,21 +99,44 @@ class Precheck:
         return errors
 
 
-def challenge_missing(challenge: Challenge, *, now: dt.datetime | None = None) -> list[str]:
-    """What a draft still lacks before it can be submitted (empty when complete)."""
-    now = now or timezone.now()
+def _challenge_missing_items(challenge: Challenge, now: dt.datetime) -> list[tuple[str, str]]:
+    """(key, what is missing) pairs; the key is a field name or a named check."""
     missing = [
-        str(label)
+        (field_, str(label))
         for field_, label in CHALLENGE_REQUIRED
         if getattr(challenge, field_) in (None, "")
     ]
     if not challenge.cooperation_modes:
-        missing.append(_("at least one cooperation mode"))
+        missing.append(("cooperation_modes", _("at least one cooperation mode")))
     if not challenge.kpis.exists():
-        missing.append(_("at least one measurable target (KPI)"))
+        missing.append(("kpis", _("at least one measurable target (KPI)")))
     if challenge.deadline and challenge.deadline <= now:
-        missing.append(_("a bidding deadline in the future"))
+        missing.append(("deadline", _("a bidding deadline in the future")))
     return missing
+
+
+def challenge_missing(challenge: Challenge, *, now: dt.datetime | None = None) -> list[str]:
+    """What a draft still lacks before it can be submitted (empty when complete)."""
+    return [label for _key, label in _challenge_missing_items(challenge, now or timezone.now())]
+
+
+def challenge_problems(challenge: Challenge) -> list[str]:
+    """What is filled in but not acceptable yet (a draft saves with these; submission does not)."""
+    problems = []
+    if "\n\n" in (challenge.summary or "").strip():
+        problems.append(_("Keep the summary to one paragraph."))
+    if (
+        challenge.questions_deadline
+        and challenge.deadline
+        and challenge.questions_deadline >= challenge.deadline
+    ):
+        problems.append(
+            _(
+                "The deadline for questions must be before the bidding deadline, so that "
+                "bidders can use the answers."
+            )
+        )
+    return problems
 
 
 def challenge_precheck(challenge: Challenge, *, now: dt.datetime | None = None) -> Precheck:
@@ -114,15 +144,58 @@ def challenge_precheck(challenge: Challenge, *, now: dt.datetime | None = None) 
     now = now or timezone.now()
     (facts,) = eligibility_facts([challenge.organization])
     report = check_eligibility(facts, role=Role.DEMAND, on=now, modes=challenge.cooperation_modes)
-    return Precheck(missing=challenge_missing(challenge, now=now), problems=[], report=report)
+    return Precheck(
+        missing=challenge_missing(challenge, now=now),
+        problems=challenge_problems(challenge),
+        report=report,
+    )
+
+
+def _bid_missing_items(bid: Bid) -> list[tuple[str, str]]:
+    """(key, what is missing) pairs of a bid draft; modes themselves are the report's rule."""
+    missing = [
+        (field_, str(label)) for field_, label in BID_REQUIRED if getattr(bid, field_) in (None, "")
+    ]
+    missing += [
+        (
+            "modes",
+            _("a plan for “%(mode)s”") % {"mode": CooperationMode(plan.mode).label},
+        )
+        for plan in bid.mode_plans.all()
+        if not plan.plan.strip()
+    ]
+    if not bid.milestones.exists():
+        missing.append(("milestones", _("at least one milestone")))
+    return missing
 
 
 def bid_missing(bid: Bid) -> list[str]:
     """What a bid draft still lacks before it can be submitted."""
-    missing = [str(label) for field_, label in BID_REQUIRED if getattr(bid, field_) in (None, "")]
-    if not bid.milestones.exists():
-        missing.append(_("at least one milestone"))
-    return missing
+    return [label for _key, label in _bid_missing_items(bid)]
+
+
+def bid_consistency_problems(bid: Bid) -> list[str]:
+    """Budget lines that do not add up to the total; milestones due after the end."""
+    problems = []
+    lines = list(bid.budget_lines.all())
+    if bid.budget_total is not None and lines:
+        lines_sum = sum(line.amount for line in lines)
+        if lines_sum != bid.budget_total:
+            problems.append(
+                _(
+                    "The budget lines add up to %(sum)s, not the total of %(total)s. "
+                    "Correct one or the other."
+                )
+                % {"sum": lines_sum, "total": bid.budget_total}
+            )
+    duration = bid.duration_months
+    late = [m.deliverable for m in bid.milestones.all() if duration and m.due_month > duration]
+    if late:
+        problems.append(
+            _("Milestones are due after the end of the project (month %(d)s): %(names)s.")
+            % {"d": duration, "names": ", ".join(late)}
+        )
+    return problems
 
 
 def bidding_problem(challenge: Challenge, now: dt.datetime) -> str | None:
@@ -133,7 +206,7 @@ def bidding_problem(challenge: Challenge, now: dt.datetime) -> str | None:
         }
     if not challenge.deadline or now >= challenge.deadline:
         return _("The bidding deadline (%(deadline)s, Beijing time) has passed.") % {
-            "deadline": timezone.localtime(challenge.deadline).strftime("%Y-%m-%d %H:%M")
+            "deadline": format_datetime(challenge.deadline, tz=PROGRAMME_TZ)
             if challenge.deadline
             else "—"
         }
@@ -161,15 +234,22 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
     if pending:
         problems.append(
             _("Every partner must accept before the bid is submitted. Waiting for: %(names)s.")
-            % {"names": ", ".join(p.name for p in pending)}
+            % {"names": format_list(p.name for p in pending)}
         )
+    problems += bid_consistency_problems(bid)
     modes = bid.modes  # none chosen: the COOPERATION_MODES rule of the report says so
     joined = [p for p in partners if p.organization_id]
     lead_facts, *partner_facts = eligibility_facts(
         [bid.applicant, *(p.organization for p in joined)]
     )
+    # The modes offered must be among those the challenge asks for (COOPERATION_MODES).
     report = check_eligibility(
-        lead_facts, role=Role.LEAD, on=now, partners=partner_facts, modes=modes
+        lead_facts,
+        role=Role.LEAD,
+        on=now,
+        partners=partner_facts,
+        modes=modes,
+        sought_modes=bid.challenge.cooperation_modes or (),
     )
     partner_reports = [
         (partner, check_eligibility(facts, role=Role.PARTNER, on=now))
@@ -182,3 +262,104 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
         partner_reports=partner_reports,
         pending_partners=pending,
     )
+
+
+# --------------------------------------------------------------------------- completeness
+#: The sections of the challenge form (in its order) and the keys each one needs.
+CHALLENGE_SECTIONS = (
+    (gettext_lazy("The challenge"), ("title", "summary", "sector")),
+    (gettext_lazy("Problem and scenario"), ("problem_statement", "operational_scenario")),
+    (
+        gettext_lazy("What you offer"),
+        ("data_kind", "data_access_terms", "experimental_environment"),
+    ),
+    (gettext_lazy("Expected outcomes"), ("expected_outcomes", "kpis")),
+    (
+        gettext_lazy("Cooperation and budget"),
+        ("cooperation_modes", "budget_max", "duration_months"),
+    ),
+    (gettext_lazy("Timeline"), ("deadline",)),
+)
+
+#: The sections of the bid form (in its order) and the keys each one needs.
+BID_SECTIONS = (
+    (
+        gettext_lazy("Lead researcher"),
+        ("lead_name", "lead_email", "lead_affiliation", "lead_cv"),
+    ),
+    (gettext_lazy("Approach"), ("technical_approach", "scenario_fit", "modes")),
+    (gettext_lazy("Budget and duration"), ("budget_total", "duration_months")),
+    (gettext_lazy("Milestones"), ("milestones",)),
+)
+
+
+@dataclass
+class Section:
+    """One section of a form: done when nothing it needs is missing."""
+
+    number: int
+    label: str
+    missing: list[str]
+
+    @property
+    def done(self) -> bool:
+        return not self.missing
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.number}"
+
+
+@dataclass
+class Completeness:
+    """How many sections of a draft form are complete, and what each one still needs."""
+
+    sections: list[Section]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.sections if s.done)
+
+    @property
+    def total(self) -> int:
+        return len(self.sections)
+
+    @property
+    def incomplete(self) -> list[Section]:
+        return [s for s in self.sections if not s.done]
+
+
+def _completeness(sections, missing: list[tuple[str, str]]) -> Completeness:
+    return Completeness(
+        sections=[
+            Section(
+                number=n,
+                label=str(label),
+                missing=[text for key, text in missing if key in keys],
+            )
+            for n, (label, keys) in enumerate(sections, start=1)
+        ]
+    )
+
+
+def challenge_completeness(
+    challenge: Challenge | None, *, now: dt.datetime | None = None
+) -> Completeness:
+    """Sections of the challenge form done, of all (a new, unsaved form has none done)."""
+    if challenge is None:
+        return Completeness(
+            sections=[
+                Section(number=n, label=str(label), missing=[_("not started")])
+                for n, (label, _keys) in enumerate(CHALLENGE_SECTIONS, start=1)
+            ]
+        )
+    missing = _challenge_missing_items(challenge, now or timezone.now())
+    return _completeness(CHALLENGE_SECTIONS, missing)
+
+
+def bid_completeness(bid: Bid) -> Completeness:
+    """Sections of the bid form done, of all."""
+    missing = _bid_missing_items(bid)
+    if not bid.mode_plans.exists():
+        missing.append(("modes", _("at least one cooperation mode")))
+    return _completeness(BID_SECTIONS, missing)

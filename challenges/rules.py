@@ -15,7 +15,7 @@ from entities.rules import AnyUser, can_edit_content, is_operator, membership_of
 
 from .enums import BidState, ChallengeState
 from .lifecycle import BID, CHALLENGE
-from .models import Attachment, Bid, BidPartner, Challenge
+from .models import Attachment, Bid, BidPartner, Challenge, ClarificationQuestion
 
 
 def is_demand_side(organization: Organization) -> bool:
@@ -145,3 +145,47 @@ def can_download_attachment(user: AnyUser, attachment: Attachment) -> bool:
 def can_export_programme_data(user: AnyUser) -> bool:
     """Spreadsheets of every challenge and bid: the programme office only."""
     return is_operator(user)
+
+
+# --------------------------------------------------------------------------- documents (PDF)
+def can_download_bid_documents(user: AnyUser, bid: Bid) -> bool:
+    """The receipt, decision letter and certificate: the applicant's members and operators.
+
+    Partners see the bid read-only but not its documents: a decision letter
+    carries the lead organizer's own feedback.
+    """
+    if is_operator(user):
+        return True
+    return user.is_authenticated and user.is_active and is_applicant_member(user, bid)
+
+
+# --------------------------------------------------------------------------- clarification Q&A
+def can_ask_question(
+    user: AnyUser, organization: Organization | None, challenge: Challenge
+) -> bool:
+    """Signed-in members of a Guangxi-side organization (bidders and would-be bidders)."""
+    return (
+        organization is not None
+        and is_lead_side(organization)
+        and organization.pk != challenge.organization_id
+        and membership_of(user, organization) is not None
+        and challenge.accepts_questions
+    )
+
+
+def can_answer_questions(user: AnyUser, challenge: Challenge) -> bool:
+    """The demand entity's editors, or an operator, while the challenge is published."""
+    return challenge.state in ChallengeState.public() and (
+        is_operator(user) or can_edit_content(user, challenge.organization)
+    )
+
+
+def can_moderate_questions(user: AnyUser) -> bool:
+    """Operators hide or edit questions and answers."""
+    return is_operator(user)
+
+
+def can_see_asker(user: AnyUser, question: ClarificationQuestion) -> bool:
+    """Who asked stays hidden from rivals and from the demand entity: operators and the
+    asking organization's own members only."""
+    return is_operator(user) or membership_of(user, question.organization) is not None

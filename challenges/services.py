@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.formats import format_list
 from core.multilingual import all_versions
 from entities.enums import MembershipRole
 from entities.files import UploadInfo
@@ -181,25 +182,6 @@ def _lock_draft(bid: Bid) -> Bid:
     return locked
 
 
-def _check_bid_consistency(*, total, duration, budget_lines, milestones) -> None:
-    errors: dict[str, str] = {}
-    if total is not None and budget_lines:
-        lines_sum = sum(row["amount"] for row in budget_lines)
-        if lines_sum != total:
-            errors["budget_total"] = _(
-                "The budget lines add up to %(sum)s, not the total of %(total)s. Correct one or the other."
-            ) % {"sum": lines_sum, "total": total}
-    late = [
-        row["deliverable"] for row in milestones or () if duration and row["due_month"] > duration
-    ]
-    if late:
-        errors["duration_months"] = _(
-            "Milestones are due after the end of the project (month %(d)s): %(names)s."
-        ) % {"d": duration, "names": ", ".join(late)}
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def bid_update(
     *,
@@ -213,16 +195,12 @@ def bid_update(
 ) -> Bid:
     """Save a bid draft. `modes` maps each chosen cooperation mode to its plan.
 
-    Budget lines, when given, must add up to the total; no milestone may fall due
-    after the end of the project. Each list given replaces the stored one.
+    A draft saves as it is: budget lines that do not add up to the total,
+    milestones due after the end, a mode without its plan are reported by the
+    submission pre-check (`challenges.prechecks.bid_precheck`), all at once.
+    Each list given replaces the stored one.
     """
     locked = _lock_draft(bid)
-    _check_bid_consistency(
-        total=fields.get("budget_total", locked.budget_total),
-        duration=fields.get("duration_months", locked.duration_months),
-        budget_lines=budget_lines,
-        milestones=milestones,
-    )
     _save_bid_fields(locked, fields)
     if modes is not None:
         _replace_mode_plans(locked, modes)
@@ -253,7 +231,7 @@ def _replace_mode_plans(bid: Bid, modes: dict[str, str]) -> None:
     unknown = set(modes) - set(CooperationMode.values)
     if unknown:
         raise ValidationError(
-            _("Unknown cooperation mode: %(modes)s") % {"modes": ", ".join(sorted(unknown))}
+            _("Unknown cooperation mode: %(modes)s") % {"modes": format_list(sorted(unknown))}
         )
     bid.mode_plans.all().delete()
     for mode, plan in modes.items():

@@ -6,15 +6,16 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.multilingual import all_versions
 from core.transitions import Change
 from notifications.services import notify
 
-from . import alerts, lifecycle, privacy, selectors
-from .enums import ChallengeState
+from . import alerts, documents, lifecycle, privacy, selectors
+from .enums import ChallengeState, DocumentKind
 from .models import Challenge, DeadlineReminder
 
 log = logging.getLogger(__name__)
@@ -67,9 +68,8 @@ def send_deadline_reminders() -> int:
                             bid,
                             {
                                 "challenge": all_versions(challenge, "title"),
-                                "deadline": timezone.localtime(challenge.deadline).strftime(
-                                    "%Y-%m-%d %H:%M"
-                                ),
+                                # ISO: the event formats it in each reader's locale.
+                                "deadline": challenge.deadline.isoformat(),
                                 "days": ahead.days,
                                 "url": bid.get_absolute_url(),
                             },
@@ -105,3 +105,27 @@ def purge_retention() -> dict[str, int]:
     counts = privacy.retention_purge()
     log.info("retention sweep: %s", counts)
     return counts
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def render_bid_document(bid_id: int, kind: str, language: str) -> int | None:
+    """Render and store a bid's document in `language` (idempotent: kept once rendered)."""
+    bid = selectors.bid_detail(bid_id)
+    if bid is None:
+        return None
+    document = documents.bid_document_get_or_render(bid=bid, kind=kind, language=language)
+    return document.pk if document else None
+
+
+def queue_bid_receipt(change: Change) -> None:
+    """Effect of the bid machine's `submit` row: the receipt, in the submitter's language."""
+    bid_id = change.obj.pk
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def enqueue() -> None:
+        try:
+            render_bid_document.delay(bid_id, DocumentKind.RECEIPT, language)
+        except Exception:  # noqa: BLE001 - the receipt is also rendered on first download
+            log.warning("could not queue the receipt of bid %s", bid_id, exc_info=True)
+
+    transaction.on_commit(enqueue, robust=True)

@@ -6,8 +6,11 @@ from .views import (
     bids,
     calendars,
     challenges,
+    directory,
+    documents,
     exports,
     partners,
+    questions,
     saved_searches,
     translations,
     vetting,
@@ -45,6 +48,7 @@ urlpatterns += [
     path("bids/<int:pk>/", bids.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/edit/", bids.bid_edit, name="bid_edit"),
     path("bids/<int:pk>/attachments/", attachments.bid_attachment_add, name="bid_attachment_add"),
+    path("bids/<int:pk>/documents/<slug:kind>.pdf", documents.bid_document, name="bid_document"),
     path("bids/<int:pk>/partners/", partners.bid_partners, name="bid_partners"),
     path("bids/<int:pk>/partners/search/", partners.partner_search, name="partner_search"),
     path(
@@ -91,4 +95,19 @@ urlpatterns += [
 urlpatterns += [
     path("operator/exports/challenges.<str:fmt>", exports.challenges_export, name="export"),
     path("operator/exports/bids.<str:fmt>", exports.bids_export, name="bids_export"),
+]
+
+# Clarification Q&A.
+urlpatterns += [
+    path("challenges/<int:pk>/questions/", questions.challenge_questions, name="questions"),
+    path("questions/<int:pk>/answer/", questions.question_answer, name="question_answer"),
+    path("questions/<int:pk>/moderate/", questions.question_moderate, name="question_moderate"),
+]
+
+# Partner finder and matchmaking.
+urlpatterns += [
+    path("partners/", directory.directory, name="directory"),
+    path("partners/my-listing/", directory.directory_listing_edit, name="directory_listing"),
+    path("challenges/<int:pk>/matches/", directory.challenge_matches, name="matches"),
+    path("challenges/<int:pk>/matches/invite/", directory.match_invite, name="match_invite"),
 ]

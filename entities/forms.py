@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.formats import format_list
+
 from .enums import MembershipRole
 from .files import ACCEPT_ATTRIBUTE, inspect_upload
 from .models import Organization
@@ -141,7 +143,7 @@ class OrganizationForm(forms.ModelForm):
         self.add_error(
             "registry",
             _("For this country choose one of: %(list)s.")
-            % {"list": ", ".join(str(r.label) for r in accepted)},
+            % {"list": format_list(str(r.label) for r in accepted)},
         )
         return None
 

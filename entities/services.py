@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from core.formats import format_list
 from notifications.services import notify
 
 from .enums import (
@@ -117,7 +118,7 @@ def organization_update(*, organization: Organization, user: User, **fields: Any
             organization=organization,
             to=VerificationStatus.PENDING,
             by=user,
-            reason=_("Legal details changed: %(fields)s") % {"fields": ", ".join(changed_legal)},
+            reason=_("Legal details changed: %(fields)s") % {"fields": format_list(changed_legal)},
         )
         organization.refresh_from_db()
     return organization

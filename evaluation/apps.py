@@ -15,6 +15,7 @@ class EvaluationConfig(AppConfig):
         from entities.models import Membership
         from notifications.events import register
 
+        from . import documents
         from .events import EVENTS
         from .lifecycle import install
         from .services import decision
@@ -29,8 +30,11 @@ class EvaluationConfig(AppConfig):
         # The losing bids of a decision are told by the workers, not by the request.
         if queue_decision_feedback not in decision.FEEDBACK_FAN_OUT:
             decision.FEEDBACK_FAN_OUT.append(queue_decision_feedback)
+
+        documents.install()  # the decision letter and the validation certificate (PDF)
         # When bidding closes, reviewers already on the panel are checked against the bids.
         CHALLENGE.on("close", effects=[conflicts_detect_for_challenge])
+        CHALLENGE.on("close_early", effects=[conflicts_detect_for_challenge])
         post_save.connect(
             recheck_conflicts_on_membership,
             sender=Membership,

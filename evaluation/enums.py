@@ -33,6 +33,16 @@ class KPIState(models.TextChoices):
     RETURNED = "returned", _("Sent back to the lead")
 
 
+class AppealState(models.TextChoices):
+    FILED = "filed", _("Filed, awaiting the programme office")
+    UPHELD = "upheld", _("Upheld: the programme office will decide again")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Appeals that hold the validation back until the programme office decides again.
+BLOCKING_APPEAL_STATES = (AppealState.FILED, AppealState.UPHELD)
+
+
 class EntryKind(models.TextChoices):
     """What happened to a milestone (one row each in its history)."""
 
@@ -54,6 +64,8 @@ class EventAction(models.TextChoices):
 
     PANEL_CREATED = "panel_created", _("Panel set up")
     RUBRIC_CHANGED = "rubric_changed", _("Rubric changed")
+    QUORUM_CHANGED = "quorum_changed", _("Review quorum changed")
+    ALLOCATION_CONFIRMED = "allocation_confirmed", _("Reviewer allocation confirmed")
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assigned")
     REVIEWER_INVITED = "reviewer_invited", _("Reviewer invited")
     REVIEWER_NOMINATED = "reviewer_nominated", _("Reviewer nominated by the demand entity")
@@ -64,6 +76,10 @@ class EventAction(models.TextChoices):
     CONFLICT_AUTOMATIC = "conflict_automatic", _("Conflict of interest found automatically")
     REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
     LEAD_SELECTED = "lead_selected", _("Lead selected")
+    QUORUM_OVERRIDDEN = "quorum_overridden", _("Lead selected below the review quorum")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
+    APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
     VALIDATION_STARTED = "validation_started", _("Validation started")
     MILESTONE_REPORTED = "milestone_reported", _("Milestone reported")
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")
@@ -74,6 +90,9 @@ class EventAction(models.TextChoices):
     KPI_CONFIRMED = "kpi_confirmed", _("Achieved KPI value confirmed")
     KPI_RETURNED = "kpi_returned", _("Achieved KPI value sent back")
 
+
+# Submitted reviews each bid needs before the lead may be selected (a panel may change it).
+DEFAULT_MIN_REVIEWS = 3
 
 # The default rubric (issue 6): name, guidance, weight; every criterion is scored 0–10.
 DEFAULT_MAX_SCORE = 10

@@ -176,6 +176,59 @@ EVENTS: list[Event] = [
         action=_("View the challenge"),
     ),
     Event(
+        key="decision.quorum_overridden",
+        category=DECISION,
+        mandatory=True,
+        label=_("The lead is selected before every bid had its reviews"),
+        subject=_("Lead selected below the review quorum: %(challenge)s"),
+        body=_(
+            "The programme office selected the lead for “%(challenge)s” although some bids "
+            "had fewer submitted reviews than the panel requires (%(short)s).\n\n"
+            "The programme office's reason: %(reason)s"
+        ),
+        action=_("View the decision"),
+    ),
+    Event(
+        key="appeal.filed",
+        category=DECISION,
+        mandatory=True,
+        label=_("A bidder appeals the lead decision"),
+        subject=_("Appeal filed: %(challenge)s"),
+        body=_(
+            "%(appellant)s appeals the lead decision on “%(challenge)s”.\n\n"
+            "Grounds: %(grounds)s\n\nThe programme office will uphold or reject the appeal "
+            "with reasons; the validation waits until then."
+        ),
+        action=_("View the appeal"),
+    ),
+    Event(
+        key="appeal.upheld",
+        category=DECISION,
+        mandatory=True,
+        label=_("An appeal against the lead decision is upheld"),
+        subject=_("Appeal upheld: %(challenge)s"),
+        body=_(
+            "The programme office upheld the appeal of %(appellant)s against the lead decision "
+            "on “%(challenge)s”. The selection stands until the programme office decides "
+            "again; nothing changes without a new, recorded decision.\n\n"
+            "The programme office's reasons: %(response)s"
+        ),
+        action=_("View the appeal"),
+    ),
+    Event(
+        key="appeal.rejected",
+        category=DECISION,
+        mandatory=True,
+        label=_("An appeal against the lead decision is rejected"),
+        subject=_("Appeal rejected: %(challenge)s"),
+        body=_(
+            "The programme office rejected the appeal of %(appellant)s against the lead "
+            "decision on “%(challenge)s”. The decision stands.\n\n"
+            "The programme office's reasons: %(response)s"
+        ),
+        action=_("View the appeal"),
+    ),
+    Event(
         key="validation.started",
         category=VALIDATION,
         mandatory=True,

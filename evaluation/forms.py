@@ -168,37 +168,6 @@ class BidChoiceField(forms.ModelChoiceField):
         return obj.applicant.legal_name
 
 
-class DecisionForm(forms.Form):
-    bid = BidChoiceField(
-        label=_("Bid to select as lead"),
-        queryset=Bid.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    rationale = forms.CharField(
-        label=_("Rationale"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
-        help_text=_(
-            "Why this bid: refer to the ranking, the reviewers' comments and anything else "
-            "you weighed. Kept on record; the selected team sees it in the history."
-        ),
-    )
-
-    def __init__(self, *args: Any, bids=None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if bids is not None:
-            self.fields["bid"].queryset = bids
-
-    def clean_rationale(self) -> str:
-        value = self.cleaned_data["rationale"].strip()
-        if len(value) < 20:
-            raise forms.ValidationError(
-                _("Write at least a sentence or two (20 characters or more).")
-            )
-        return value
-
-
 # --------------------------------------------------------------------------- the reviewer
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(

@@ -36,15 +36,23 @@ from entities.selectors import operators, organization_users
 from notifications.services import notify
 
 from . import rules, selectors
-from .enums import ACTION_TO_KIND, EventAction, KPIState, MilestoneState
+from .enums import (
+    ACTION_TO_KIND,
+    BLOCKING_APPEAL_STATES,
+    EventAction,
+    KPIState,
+    MilestoneState,
+)
 from .history import log_event
 from .models import (
+    Appeal,
     EvaluationEvent,
     KPIAchievement,
     MilestoneEntry,
     MilestoneEvidence,
     MilestoneValidation,
 )
+from .quorum import guard_quorum, override_context, owners_if_quorum_overridden
 
 
 def _operator(user: Any, obj: Any) -> bool:
@@ -98,6 +106,10 @@ def _guard_start_validation(change: Change) -> None:
     winner = _selected(change.obj)
     if winner is None:
         raise TransitionError(_("No bid has been selected for this challenge."))
+    if Appeal.objects.filter(challenge=change.obj, state__in=BLOCKING_APPEAL_STATES).exists():
+        raise TransitionError(
+            _("An appeal is open or upheld: the programme office must decide on it first.")
+        )
     milestones = list(winner.milestones.all())
     if not milestones:
         raise TransitionError(_("The selected bid has no milestones to validate."))
@@ -141,7 +153,15 @@ CHALLENGE_ROWS = [
         gettext_lazy("Assign the lead"),
         may=_operator,
         denied=gettext_lazy("Only the programme office selects the lead."),
-        emits=[Emit("challenge.lead_assigned", challenge_owners, context=_lead_context)],
+        guard=guard_quorum,
+        emits=[
+            Emit("challenge.lead_assigned", challenge_owners, context=_lead_context),
+            Emit(
+                "decision.quorum_overridden",
+                owners_if_quorum_overridden,
+                context=override_context,
+            ),
+        ],
     ),
     row(
         "start_validation",

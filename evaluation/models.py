@@ -31,6 +31,7 @@ from entities.models import Organization
 
 from .enums import (
     DEFAULT_MAX_SCORE,
+    DEFAULT_MIN_REVIEWS,
     AssignmentStatus,
     EntryKind,
     EventAction,
@@ -49,6 +50,15 @@ class Panel(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("minimum submitted reviews per bid"),
+        default=DEFAULT_MIN_REVIEWS,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "The lead can be selected only when every bid under review has at least this "
+            "many submitted reviews, unless the programme office records a reason to go ahead."
+        ),
+    )
 
     class Meta:
         verbose_name = _("review panel")
@@ -310,6 +320,15 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    quorum_override = models.TextField(
+        _("reason for deciding below the review quorum"), blank=True, max_length=5000
+    )
+    short_of_reviews = models.JSONField(
+        _("bids short of reviews at the time of the decision"),
+        default=list,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("lead decision")
@@ -456,3 +475,9 @@ class BidToReview(Bid):
 
     def __str__(self) -> str:
         return str(_("Bid %(number)s") % {"number": self.pk})
+
+
+# The evaluation desk's models (allocations, appeals) live in their own module.
+from .desk_models import Appeal, BidAllocation  # noqa: E402
+
+__all__ = ["Appeal", "BidAllocation"]

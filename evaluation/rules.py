@@ -7,15 +7,32 @@ milestone exists. Services check them again before writing.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from challenges.enums import BidState, ChallengeState, PartnerStatus
 from challenges.models import Bid, BidPartner, Challenge
 from entities.enums import MembershipRole
 from entities.models import Membership, User
-from entities.rules import AnyUser, is_operator, is_reviewer, membership_of, role_at_least
+from entities.rules import (
+    AnyUser,
+    can_edit_content,
+    is_operator,
+    is_reviewer,
+    membership_of,
+    role_at_least,
+)
 
 from .enums import AssignmentStatus, KPIState, MilestoneState, ReviewStatus
 from .models import (
+    Appeal,
+    BidAllocation,
     ConflictDeclaration,
+    Decision,
     KPIAchievement,
     MilestoneValidation,
     Review,
@@ -87,6 +104,14 @@ def has_automatic_conflict(user: AnyUser, bid: Bid) -> bool:
     return bool(conflicting_organizations(user, bid))
 
 
+def is_allocated(assignment: ReviewerAssignment, bid: Bid) -> bool:
+    """Every bid is the reviewer's until an allocation is confirmed; then only theirs."""
+    allocations = BidAllocation.objects.filter(assignment__panel_id=assignment.panel_id)
+    if not allocations.exists():
+        return True
+    return allocations.filter(assignment=assignment, bid=bid).exists()
+
+
 def declaration_for(assignment: ReviewerAssignment, bid: Bid) -> ConflictDeclaration | None:
     return ConflictDeclaration.objects.filter(assignment=assignment, bid=bid).first()
 
@@ -95,7 +120,8 @@ def can_declare_conflict(user: AnyUser, bid: Bid) -> bool:
     """An assigned reviewer declares once per bid under review (a conflict may be added later)."""
     if bid.state not in REVIEWABLE_BID_STATES:
         return False
-    return active_assignment(user, bid.challenge) is not None
+    assignment = active_assignment(user, bid.challenge)
+    return assignment is not None and is_allocated(assignment, bid)
 
 
 def can_read_bid_for_review(user: AnyUser, bid: Bid) -> bool:
@@ -103,7 +129,7 @@ def can_read_bid_for_review(user: AnyUser, bid: Bid) -> bool:
     if not can_use_review_site(user) or bid.state not in REVIEWABLE_BID_STATES:
         return False
     assignment = active_assignment(user, bid.challenge)
-    if assignment is None:
+    if assignment is None or not is_allocated(assignment, bid):
         return False
     declaration = declaration_for(assignment, bid)
     if declaration is None or declaration.has_conflict:
@@ -246,3 +272,42 @@ def can_confirm_kpi(user: AnyUser, achievement: KPIAchievement) -> bool:
 def can_export_reviews(user: AnyUser) -> bool:
     """The spreadsheet of every review (reviewers' names and scores): operators only."""
     return can_manage_evaluation(user)
+
+
+# --------------------------------------------------------------------------- appeals
+def appeal_deadline(decision: Decision) -> dt.datetime:
+    return decision.decided_at + dt.timedelta(days=settings.APPEAL_WINDOW_DAYS)
+
+
+def appeal_refusal(user: AnyUser, bid: Bid, *, now: dt.datetime) -> str | None:
+    """Why `user` cannot appeal the decision on `bid` now (None: they may).
+
+    Editors of a bidder that was not selected, once, within the appeal window.
+    """
+    if not user.is_authenticated or not can_edit_content(user, bid.applicant):
+        return _("Only editors of the bidding organization can appeal.")
+    decision = Decision.objects.filter(challenge_id=bid.challenge_id).first()
+    if decision is None or bid.state != BidState.NOT_SELECTED:
+        return _("Only a bid that was not selected can be appealed, after the decision.")
+    if Appeal.objects.filter(bid=bid).exists():
+        return _("This bid has already been appealed; an appeal can be filed once.")
+    if now > appeal_deadline(decision):
+        return _("The appeal period ended on %(date)s.") % {
+            "date": date_format(timezone.localtime(appeal_deadline(decision)), "DATETIME_FORMAT")
+        }
+    return None
+
+
+def can_view_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    """Operators, the appellant's members and the demand entity's members."""
+    if is_operator(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return membership_of(user, appeal.bid.applicant) is not None or is_demand_member(
+        user, appeal.challenge
+    )
+
+
+def can_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    return is_operator(user) and appeal.is_open

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from .views import (
+    appeals,
     decision,
+    desk,
     exports,
     invitations,
     kpis,
@@ -35,6 +37,9 @@ urlpatterns = [
         name="reviewer_remove",
     ),
     path("operator/evaluation/<int:pk>/rubric/", panels.rubric_edit, name="rubric"),
+    path("operator/evaluation/<int:pk>/quorum/", desk.panel_quorum, name="panel_quorum"),
+    path("operator/evaluation/<int:pk>/allocation/", desk.allocation, name="allocation"),
+    path("operator/evaluation/<int:pk>/deadline/", desk.deadline, name="deadline"),
     path(
         "operator/evaluation/<int:pk>/rubric/translations/",
         rubric_translations.rubric_translations,
@@ -46,6 +51,8 @@ urlpatterns = [
         name="ranking_export",
     ),
     path("operator/evaluation/<int:pk>/decide/", decision.decide, name="decide"),
+    # appeals against the decision (the bidder files, the programme office answers)
+    path("bids/<int:pk>/appeal/", appeals.appeal, name="appeal"),
     # the demand entity
     path("challenges/<int:pk>/reviewer-nomination/", nomination.nominate, name="nominate"),
     # stage 4: validation

@@ -38,10 +38,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats as django_formats
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+
+from core import formats
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +85,9 @@ def as_datetime(value: Any) -> str:
             return value
         value = parsed
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return django_formats.date_format(value, "DATETIME_FORMAT")
+        return formats.format_datetime(value)  # the reader's locale, with the time zone
     if isinstance(value, dt.date):
-        return django_formats.date_format(value, "DATE_FORMAT")
+        return formats.format_date(value)
     return str(value)
 
 

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formats import format_list
 from core.multilingual import pick_version
 
 from .events import Event
@@ -53,7 +54,7 @@ class _Values(dict):
             except Exception:  # noqa: BLE001 - a bad value must not stop a delivery
                 log.exception("notification %s: cannot format %r", self.event.key, key)
         if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value)
+            return format_list(value)  # "a, b and c" / "a、b和c", per language
         return str(value)
 
 

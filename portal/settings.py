@@ -29,6 +29,8 @@ SECRET_KEY = env("SECRET_KEY", default="django-insecure-embedded-default-change-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Days after the lead decision during which a bidder that was not selected may appeal.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=14)
 
 # Demo accounts exist only in the embedded default (DEBUG on); see portal/demo/.
 DEMO_ENABLED = DEBUG and env.bool("DEMO_ENABLED", default=True)

@@ -3,12 +3,17 @@
 from .bids import BidForm, BudgetFormSet, MilestoneFormSet, ModesForm, TeamFormSet
 from .challenges import ChallengeForm, DeadlineField, KPIFormSet
 from .common import AttachmentForm, ReasonForm, VettingForm
+from .directory import DirectoryFilter, DirectoryListingForm
 from .listing import ChallengeFilter
 from .partners import PartnerInviteForm, PartnerPickForm, PartnerResponseForm
+from .questions import AnswerForm, ModerateForm, QuestionForm
 from .saved_searches import SavedSearchForm, SavedSearchRenameForm
 from .translations import ChallengeTranslationForm
 
 __all__ = [
+    "AnswerForm",
+    "ModerateForm",
+    "QuestionForm",
     "AttachmentForm",
     "BidForm",
     "BudgetFormSet",
@@ -16,6 +21,8 @@ __all__ = [
     "ChallengeForm",
     "ChallengeTranslationForm",
     "DeadlineField",
+    "DirectoryFilter",
+    "DirectoryListingForm",
     "KPIFormSet",
     "MilestoneFormSet",
     "ModesForm",

@@ -75,7 +75,7 @@ class ModesForm(forms.Form):
                 label=label, required=False, initial=value in initial_plans
             )
             self.fields[f"plan_{value}"] = forms.CharField(
-                label=_("Plan for %(mode)s") % {"mode": str(label).lower()},
+                label=_("Your plan for “%(mode)s”") % {"mode": label},
                 required=False,
                 max_length=3000,
                 initial=initial_plans.get(value, ""),
@@ -93,17 +93,8 @@ class ModesForm(forms.Form):
                 "plan": self[f"plan_{value}"],
             }
 
-    def clean(self):
-        cleaned = super().clean()
-        chosen = [v for v, _l, _s in self.mode_rows if cleaned.get(f"mode_{v}")]
-        if not chosen:
-            raise forms.ValidationError(_("Choose at least one cooperation mode."))
-        for value in chosen:
-            if not (cleaned.get(f"plan_{value}") or "").strip():
-                self.add_error(
-                    f"plan_{value}", _("Describe in a few sentences how you will do this.")
-                )
-        return cleaned
+    # No clean(): a draft saves with no mode, or a mode without its plan yet;
+    # the submission pre-check (challenges.prechecks) asks for both.
 
     def plans(self) -> dict[str, str]:
         return {

@@ -12,6 +12,10 @@ from ..models import Challenge, ChallengeKPI
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def _default(model, name: str):
+    return model._meta.get_field(name).get_default()
+
+
 class DeadlineField(forms.DateTimeField):
     """A datetime-local input read in the programme's time zone (Beijing time)."""
 
@@ -25,12 +29,21 @@ class ChallengeForm(forms.ModelForm):
         choices=CooperationMode.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("One or more. Bidders will offer one or several of these."),
-        error_messages={"required": _("Choose at least one cooperation mode.")},
+        # A draft saves without modes; the pre-check asks for one at submission.
+        required=False,
     )
     deadline = DeadlineField(
         label=_("Bidding deadline (Beijing time, UTC+8)"),
         required=False,
         help_text=_("Bids are accepted until this moment by the portal's clock."),
+    )
+    questions_deadline = DeadlineField(
+        label=_("Deadline for clarification questions (Beijing time, UTC+8)"),
+        required=False,
+        help_text=_(
+            "Bidders may ask questions until this moment; it must be before the bidding "
+            "deadline. Leave empty to accept questions until the bidding deadline."
+        ),
     )
 
     sections = (
@@ -52,7 +65,7 @@ class ChallengeForm(forms.ModelForm):
                 "duration_months",
             ),
         ),
-        (_("Timeline"), ("deadline",)),
+        (_("Timeline"), ("deadline", "questions_deadline")),
     )
 
     class Meta:
@@ -76,6 +89,7 @@ class ChallengeForm(forms.ModelForm):
             "cofunding",
             "duration_months",
             "deadline",
+            "questions_deadline",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -87,24 +101,30 @@ class ChallengeForm(forms.ModelForm):
             "cofunding": forms.Textarea(attrs={"rows": 2}),
         }
 
+    #: Choices with a default: an absent value takes the model's default (a draft needs a title only).
+    DEFAULTED = ("original_language", "currency")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance and self.instance.pk and self.instance.deadline:
-            self.initial["deadline"] = timezone.localtime(self.instance.deadline).strftime(
-                DATETIME_LOCAL
-            )
+        for name in self.DEFAULTED:
+            self.fields[name].required = False
+        for name in ("deadline", "questions_deadline"):
+            value = getattr(self.instance, name, None) if self.instance.pk else None
+            if value:
+                self.initial[name] = timezone.localtime(value).strftime(DATETIME_LOCAL)
+
+    # A draft saves with only its title: a multi-paragraph summary or a past
+    # deadline are reported by the submission pre-check (challenges.prechecks).
+    def clean_original_language(self):
+        return self.cleaned_data.get("original_language") or _default(
+            Challenge, "original_language"
+        )
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or _default(Challenge, "currency")
 
     def clean_summary(self):
-        summary = self.cleaned_data["summary"].strip()
-        if "\n\n" in summary:
-            raise forms.ValidationError(_("Keep the summary to one paragraph."))
-        return summary
-
-    def clean_deadline(self):
-        deadline = self.cleaned_data.get("deadline")
-        if deadline and deadline <= timezone.now():
-            raise forms.ValidationError(_("The deadline must be in the future."))
-        return deadline
+        return (self.cleaned_data.get("summary") or "").strip()
 
     def clean(self):
         cleaned = super().clean()

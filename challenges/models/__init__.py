@@ -15,6 +15,9 @@ from .bid import (
     _partner_token,
 )
 from .challenge import Challenge, ChallengeKPI, ChallengeTransition, DeadlineReminder
+from .clarification import ClarificationQuestion
+from .directory import DirectoryListing
+from .document import BidDocument
 from .saved_search import SavedSearch, SavedSearchAlert
 from .translation import TRANSLATED_FIELDS, ChallengeTranslation
 
@@ -23,6 +26,7 @@ __all__ = [
     "Attachment",
     "Bid",
     "BidBudgetLine",
+    "BidDocument",
     "BidModePlan",
     "BidPartner",
     "BidTeamMember",
@@ -31,7 +35,9 @@ __all__ = [
     "ChallengeKPI",
     "ChallengeTranslation",
     "ChallengeTransition",
+    "ClarificationQuestion",
     "DeadlineReminder",
+    "DirectoryListing",
     "Milestone",
     "SavedSearch",
     "SavedSearchAlert",

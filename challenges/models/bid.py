@@ -95,6 +95,9 @@ class Bid(models.Model):
     )
 
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the submitted content (challenges.documents.bid_submission_content),
+    # recorded by the submit transition and printed on the receipt.
+    submission_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     eligibility_record = models.ForeignKey(
         EligibilityRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -154,7 +157,7 @@ class BidModePlan(models.Model):
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="mode_plans")
     mode = models.CharField(_("cooperation mode"), max_length=32, choices=CooperationMode.choices)
-    plan = models.TextField(_("plan"), max_length=3000)
+    plan = models.TextField(_("plan"), max_length=3000, blank=True)  # the pre-check asks for it
 
     class Meta:
         ordering = ["pk"]

@@ -40,6 +40,7 @@ class Challenge(TranslatableModelMixin, models.Model):
     summary = models.TextField(
         _("summary"),
         max_length=1200,
+        blank=True,  # a draft saves with only its title; the pre-check asks for the summary
         help_text=_("One paragraph a non-specialist understands: the problem and why it matters."),
     )
     problem_statement = models.TextField(
@@ -101,6 +102,15 @@ class Challenge(TranslatableModelMixin, models.Model):
         help_text=_("Money, staff time or in-kind contributions your organization offers."),
     )
     deadline = models.DateTimeField(_("bidding deadline"), null=True, blank=True)
+    questions_deadline = models.DateTimeField(
+        _("deadline for questions"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bidders may ask clarification questions until this moment. It must be before the "
+            "bidding deadline; leave empty to accept questions until the bidding deadline."
+        ),
+    )
     duration_months = models.PositiveSmallIntegerField(
         _("expected duration (months)"),
         null=True,
@@ -181,6 +191,12 @@ class Challenge(TranslatableModelMixin, models.Model):
             and self.deadline is not None
             and self.deadline > timezone.now()
         )
+
+    @property
+    def accepts_questions(self) -> bool:
+        """Listed, and before the question deadline (or the bidding deadline when none is set)."""
+        until = self.questions_deadline or self.deadline
+        return self.state == ChallengeState.LISTED and until is not None and until > timezone.now()
 
     @property
     def country(self):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from entities.views import show_validation_error
 
@@ -14,6 +17,7 @@ from .. import lifecycle, rules, selectors
 from ..enums import BidState
 from ..forms import ReasonForm
 from ..models import Bid, Challenge
+from ..prechecks import Completeness
 
 # Services raise ValidationError; the pages show it next to the fields or as messages.
 error_messages = show_validation_error
@@ -76,3 +80,40 @@ def bid_page_context(bid: Bid, **extra: Any) -> dict[str, Any]:
         "bid_is_draft": bid.state == BidState.DRAFT,
         **extra,
     }
+
+
+# --------------------------------------------------------------------------- autosave
+def is_autosave(request: HttpRequest) -> bool:
+    """A background save sent by static/challenges/autosave.js (answered in JSON)."""
+    return request.method == "POST" and request.headers.get("X-Autosave") == "1"
+
+
+def autosave_response(
+    request: HttpRequest,
+    *,
+    saved: bool,
+    url: str = "",
+    completeness: Completeness | None = None,
+) -> JsonResponse:
+    """What the autosave script shows: "Saved at 14:32", or that the draft was not saved."""
+    if not saved:
+        return JsonResponse(
+            {
+                "saved": False,
+                "message": _(
+                    "Not saved automatically: some fields are not valid. Use “Save draft” to see "
+                    "the errors."
+                ),
+            },
+            status=422,
+        )
+    body: dict[str, Any] = {
+        "saved": True,
+        "url": url,
+        "message": _("Saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M")},
+    }
+    if completeness is not None:
+        body["completeness"] = render_to_string(
+            "challenges/_completeness.html", {"completeness": completeness}, request=request
+        )
+    return JsonResponse(body)

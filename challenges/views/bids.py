@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from entities import rules as entity_rules
 
 from .. import lifecycle, rules, selectors, services
-from ..enums import BidState, PartnerStatus
+from ..documents import available_documents
+from ..enums import BidState, DocumentKind, PartnerStatus
 from ..forms import (
     AttachmentForm,
     BidForm,
@@ -22,8 +24,16 @@ from ..forms import (
     TeamFormSet,
 )
 from ..models import Bid, BidPartner
-from ..prechecks import Precheck, bid_precheck
-from ._common import bid_or_404, bid_page_context, challenge_or_404, error_messages, reason_page
+from ..prechecks import Precheck, bid_completeness, bid_precheck
+from ._common import (
+    autosave_response,
+    bid_or_404,
+    bid_page_context,
+    challenge_or_404,
+    error_messages,
+    is_autosave,
+    reason_page,
+)
 
 # Where "Save" goes next, by the button pressed (`then`); the edit page otherwise.
 _AFTER_SAVE = {"partners": "challenges:bid_partners", "submit": "challenges:bid_submit"}
@@ -92,8 +102,16 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             my_partner_rows=_invitations_to_answer(user, bid),
             history=selectors.bid_history(bid) if is_applicant or is_operator else None,
             precheck=precheck,
+            pdf_documents=_pdf_documents(user, bid),
         ),
     )
+
+
+def _pdf_documents(user, bid: Bid) -> list[tuple[str, str]]:
+    """(kind, label) of the PDF documents the user may download for the bid."""
+    if not rules.can_download_bid_documents(user, bid):
+        return []
+    return [(kind, DocumentKind(kind).label) for kind in available_documents(bid)]
 
 
 # --------------------------------------------------------------------------- the draft form
@@ -150,7 +168,8 @@ def _save_bid(request: HttpRequest, bid: Bid, forms: dict) -> bool:
             **{name: form.cleaned_data[name] for name in BidForm.Meta.fields},
         )
     except ValidationError as exc:
-        error_messages(request, exc, form)
+        if not is_autosave(request):  # a background save shows no messages
+            error_messages(request, exc, form)
         return False
     return True
 
@@ -172,7 +191,15 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
     if saving:
         # Validate every form, not only up to the first invalid one: all errors show at once.
         valid = [f.is_valid() for f in forms.values()]
-        if all(valid) and _save_bid(request, bid, forms):
+        saved = all(valid) and _save_bid(request, bid, forms)
+        if is_autosave(request):
+            return autosave_response(
+                request,
+                saved=saved,
+                url=reverse("challenges:bid_edit", args=[bid.pk]),
+                completeness=bid_completeness(Bid.objects.get(pk=bid.pk)) if saved else None,
+            )
+        if saved:
             messages.success(request, _("Bid draft saved."))
             return redirect(
                 _AFTER_SAVE.get(request.POST.get("then"), "challenges:bid_edit"), bid.pk
@@ -186,6 +213,7 @@ def bid_edit(request: HttpRequest, pk: int, attachment_form=None) -> HttpRespons
             **forms,
             attachments=bid.attachments.all(),
             attachment_form=attachment_form or AttachmentForm(),
+            completeness=bid_completeness(bid),
         ),
     )
 

@@ -8,18 +8,25 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import multilingual
 from entities import rules as entity_rules
 
-from .. import lifecycle, rules, selectors, services
+from .. import clarifications, lifecycle, rules, selectors, services
 from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import TRANSLATED_FIELDS, Challenge
-from ..prechecks import challenge_precheck
+from ..prechecks import challenge_completeness, challenge_precheck
 from ._cache import CachedCountPaginator, anonymous_page_cache
-from ._common import challenge_or_404, error_messages, reason_page
+from ._common import (
+    autosave_response,
+    challenge_or_404,
+    error_messages,
+    is_autosave,
+    reason_page,
+)
 
 PAGE_SIZE = 12
 # The columns a listing card shows (never the search vector or the long texts).
@@ -115,6 +122,11 @@ def challenge_detail(request: HttpRequest, pk: int, preview: bool = False) -> Ht
         else False,
     }
     context |= _version_context(request, challenge)
+    if challenge.is_public and not preview:
+        published = list(clarifications.published_questions(challenge)[:6])
+        context["qa_published"] = published[:5]
+        context["qa_more"] = len(published) > 5
+        context["can_ask"] = rules.can_ask_question(user, organization, challenge)
     if context["internals"]:
         context["history"] = selectors.challenge_history(challenge)
     return render(request, "challenges/detail.html", context)
@@ -147,7 +159,7 @@ def _kpi_initial(challenge: Challenge | None) -> list[dict[str, str]]:
 def _write_challenge(request, challenge, organization, form, kpi_formset) -> Challenge | None:
     """Create or update the draft; None (errors shown on the form) when a service refuses."""
     fields = {name: form.cleaned_data[name] for name in ChallengeForm.Meta.fields}
-    fields["cooperation_modes"] = list(fields["cooperation_modes"])
+    fields["cooperation_modes"] = list(fields["cooperation_modes"] or [])
     try:
         if challenge is None:
             return services.challenge_create(
@@ -157,7 +169,8 @@ def _write_challenge(request, challenge, organization, form, kpi_formset) -> Cha
             challenge=challenge, by=request.user, kpis=kpi_formset.rows(), **fields
         )
     except ValidationError as exc:
-        error_messages(request, exc, form)
+        if not is_autosave(request):  # a background save shows no messages
+            error_messages(request, exc, form)
         return None
 
 
@@ -167,12 +180,20 @@ def _save_challenge(
     """The draft form, with the pre-check panel of what submitting would refuse."""
     form = ChallengeForm(request.POST or None, instance=challenge)
     kpi_formset = KPIFormSet(request.POST or None, initial=_kpi_initial(challenge), prefix="kpi")
-    if request.method == "POST" and form.is_valid() and kpi_formset.is_valid():
+    saved = None
+    if request.method == "POST" and all([form.is_valid(), kpi_formset.is_valid()]):
         saved = _write_challenge(request, challenge, organization, form, kpi_formset)
-        if saved is not None:
-            messages.success(request, _("Draft saved."))
-            target = _AFTER_SAVE.get(request.POST.get("then"), "challenges:edit")
-            return redirect(target, saved.pk)
+    if is_autosave(request):
+        return autosave_response(
+            request,
+            saved=saved is not None,
+            url=reverse("challenges:edit", args=[saved.pk]) if saved else "",
+            completeness=challenge_completeness(saved) if saved else None,
+        )
+    if saved is not None:
+        messages.success(request, _("Draft saved."))
+        target = _AFTER_SAVE.get(request.POST.get("then"), "challenges:edit")
+        return redirect(target, saved.pk)
     return render(
         request,
         "challenges/form.html",
@@ -182,6 +203,7 @@ def _save_challenge(
             "challenge": challenge,
             "organization": organization,
             "precheck": challenge_precheck(challenge) if challenge is not None else None,
+            "completeness": challenge_completeness(challenge),
         },
     )
 

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.formats import format_date
+
 from .. import services
 from ..models import RuleWaiver
 
@@ -47,12 +49,12 @@ def _waiver_status(waiver: RuleWaiver) -> str:
         return "—"
     if waiver.revoked_at is not None:
         return _("revoked on %(day)s by %(who)s") % {
-            "day": timezone.localdate(waiver.revoked_at).isoformat(),
+            "day": format_date(waiver.revoked_at),
             "who": waiver.revoked_by or "—",
         }
     if waiver.expires_on < timezone.localdate():
-        return _("expired on %(day)s") % {"day": waiver.expires_on.isoformat()}
-    return _("in force until %(day)s") % {"day": waiver.expires_on.isoformat()}
+        return _("expired on %(day)s") % {"day": format_date(waiver.expires_on)}
+    return _("in force until %(day)s") % {"day": format_date(waiver.expires_on)}
 
 
 class WaiverInline(admin.TabularInline):

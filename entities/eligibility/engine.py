@@ -70,6 +70,8 @@ class RuleContext:
     ruleset: RuleSet
     partners: tuple[EligibilityFacts, ...] = ()
     modes: tuple[str, ...] = ()
+    #: the modes the challenge asks for (a bid's modes must be among them); empty: no limit.
+    sought_modes: tuple[str, ...] = ()
 
 
 Rule = Callable[[RuleContext], RuleResult]
@@ -226,18 +228,27 @@ def rule_partners(ctx: RuleContext) -> RuleResult:
 
 
 def rule_cooperation_modes(ctx: RuleContext) -> RuleResult:
-    """COOPERATION_MODES: one or more of the five modes, and nothing else."""
+    """COOPERATION_MODES: one or more of the five modes, and nothing else.
+
+    For a bid, every mode offered must also be one the challenge asks for
+    (`sought_modes`); a bid may offer fewer modes than sought, never others.
+    """
     allowed = ctx.ruleset.cooperation_modes
     chosen = list(dict.fromkeys(ctx.modes))
-    params = {
+    params: dict[str, Any] = {
         "modes": chosen,
         "unknown": [m for m in chosen if m not in allowed],
         "allowed": list(allowed),
     }
+    if ctx.sought_modes:
+        params["sought"] = list(ctx.sought_modes)
+        params["not_sought"] = [m for m in chosen if m in allowed and m not in ctx.sought_modes]
     if not chosen:
         return _r(RuleCode.COOPERATION_MODES, False, "none", **params)
     if params["unknown"]:
         return _r(RuleCode.COOPERATION_MODES, False, "unknown", **params)
+    if params.get("not_sought"):
+        return _r(RuleCode.COOPERATION_MODES, False, "not_sought", **params)
     return _r(RuleCode.COOPERATION_MODES, True, "pass", **params)
 
 
@@ -312,6 +323,7 @@ def check_eligibility(
     on: date | datetime,
     partners: Iterable = (),
     modes: Iterable[str] = (),
+    sought_modes: Iterable[str] = (),
     ruleset: str | RuleSet | None = None,
     scope: str = SCOPE_SUBMISSION,
 ) -> EligibilityReport:
@@ -320,7 +332,8 @@ def check_eligibility(
     `subject` and each partner are `Organization`s or `EligibilityFacts`
     (organizations cost two queries in all). `on` is a date, or an aware
     datetime taken as its date in Asia/Shanghai. `partners` and `modes` are
-    those of the challenge or bid being submitted. With
+    those of the challenge or bid being submitted; `sought_modes`, for a
+    bid, those its challenge asks for (offered modes must be among them). With
     `scope="organization"` the rules that depend on a submission (partners,
     cooperation modes) are left out: the organization's standing only, as
     shown on its eligibility page. The partners' own standing is their own
@@ -339,6 +352,7 @@ def check_eligibility(
         ruleset=rs,
         partners=tuple(partner_facts),
         modes=_modes(modes),
+        sought_modes=_modes(sought_modes),
     )
     results = tuple(
         apply_waivers(RULES[code](ctx), facts.waivers, day)

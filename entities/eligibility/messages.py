@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 from django_countries import countries
+
+from core.formats import format_list
 
 from ..enums import CapabilityKey, CooperationMode, InstitutionType, RegistryStatus, RuleCode
 from ..regions import cn_region_name
@@ -153,8 +155,10 @@ MESSAGES: Mapping[tuple[str, str], Any] = {
         "cooperation agreements…)."
     ),
     # PARTNERS_AT_MOST_FIVE
-    (C.PARTNERS_AT_MOST_FIVE, "pass"): _(
-        "%(count)s partner organization(s), all different, within the limit of %(limit)s."
+    (C.PARTNERS_AT_MOST_FIVE, "pass"): ngettext_lazy(
+        "%(count)s partner organization, within the limit of %(limit)s.",
+        "%(count)s partner organizations, all different, within the limit of %(limit)s.",
+        "count",
     ),
     (C.PARTNERS_AT_MOST_FIVE, "too_many"): _(
         "A bid may have at most %(limit)s partner organizations; this one lists %(count)s. "
@@ -178,6 +182,10 @@ MESSAGES: Mapping[tuple[str, str], Any] = {
         "“%(unknown_names)s” is not one of the programme's five cooperation modes. Choose among "
         "technology transfer, collaborative R&D, personnel training, technology licensing and "
         "technology investment."
+    ),
+    (C.COOPERATION_MODES, "not_sought"): _(
+        "The challenge does not ask for %(not_sought_names)s. A bid may offer only the "
+        "cooperation modes the challenge asks for: %(sought_names)s. Untick the others."
     ),
     # ORGANIZATION_VERIFIED
     (C.ORGANIZATION_VERIFIED, "pass"): _(
@@ -206,7 +214,9 @@ EVIDENCE: Mapping[str, Any] = {
     C.LEAD_INSTITUTION_TYPE: _("type of institution: %(type_name)s"),
     C.DEMAND_CAPABILITIES: _("declared with evidence: %(declared_names)s"),
     C.LEAD_CAPABILITIES: _("declared with evidence: %(declared_names)s"),
-    C.PARTNERS_AT_MOST_FIVE: _("%(count)s partner(s): %(partner_names)s"),
+    C.PARTNERS_AT_MOST_FIVE: ngettext_lazy(
+        "%(count)s partner: %(partner_names)s", "%(count)s partners: %(partner_names)s", "count"
+    ),
     C.COOPERATION_MODES: _("modes: %(mode_names)s"),
     C.ORGANIZATION_VERIFIED: _("verified by the programme office: %(verified_display)s"),
 }
@@ -277,11 +287,18 @@ _STEPS: Mapping[tuple[str, str], tuple[Any, str]] = {
         _("Request verification by the programme office"),
         "verification",
     ),
-    (C.PARTNERS_AT_MOST_FIVE, "too_many"): (_("Remove %(excess)s partner(s)"), ""),
+    (C.PARTNERS_AT_MOST_FIVE, "too_many"): (
+        ngettext_lazy("Remove %(excess)s partner", "Remove %(excess)s partners", "excess"),
+        "",
+    ),
     (C.PARTNERS_AT_MOST_FIVE, "self"): (_("Remove your own organization from the partners"), ""),
     (C.PARTNERS_AT_MOST_FIVE, "duplicate"): (_("List each partner only once"), ""),
     (C.COOPERATION_MODES, "none"): (_("Choose at least one cooperation mode"), ""),
     (C.COOPERATION_MODES, "unknown"): (_("Choose among the five cooperation modes"), ""),
+    (C.COOPERATION_MODES, "not_sought"): (
+        _("Offer only the modes the challenge asks for: %(sought_names)s"),
+        "",
+    ),
 }
 
 # "Upload evidence of your local data resources": one step per missing capability.
@@ -313,7 +330,7 @@ def _label(choices, value: Any) -> str:
 def _names(choices, values: Any) -> str:
     if not isinstance(values, list | tuple):
         return "—"
-    return ", ".join(_label(choices, v) for v in values) or "—"
+    return format_list(_label(choices, v) for v in values)
 
 
 def _yes_no(value: Any) -> str:
@@ -359,9 +376,11 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     p["missing_names"] = _names(CapabilityKey, params.get("missing"))
     p["declared_names"] = _names(CapabilityKey, params.get("declared"))
     p["mode_names"] = _names(CooperationMode, params.get("modes"))
-    p["unknown_names"] = ", ".join(str(m) for m in params.get("unknown") or ()) or "—"
-    p["partner_names"] = ", ".join(str(n) for n in params.get("partners") or ()) or "—"
-    p["duplicate_names"] = ", ".join(str(n) for n in params.get("duplicates") or ()) or "—"
+    p["sought_names"] = _names(CooperationMode, params.get("sought"))
+    p["not_sought_names"] = _names(CooperationMode, params.get("not_sought"))
+    p["unknown_names"] = format_list(params.get("unknown") or ()) or "—"
+    p["partner_names"] = format_list(params.get("partners") or ()) or "—"
+    p["duplicate_names"] = format_list(params.get("duplicates") or ()) or "—"
     p["independent_display"] = _yes_no(params.get("independent"))
     p["verified_display"] = _yes_no(params.get("verified"))
     more_params = _EXTRA.get(code)
@@ -372,7 +391,9 @@ def display_params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _fill(template: Any, code: str, params: Mapping[str, Any]) -> str:
     try:
-        return str(template) % display_params(code, params)
+        # `template % values`, not `str(template) % values`: a lazy plural picks its form
+        # from the values (ngettext_lazy with a named number).
+        return str(template % display_params(code, params))
     except (KeyError, TypeError, ValueError):
         # A stored report from an older rule set may lack a parameter: show the
         # template rather than fail the page.

@@ -149,6 +149,12 @@ class BidToReviewAdmin(ReviewerOnlyMixin, admin.ModelAdmin):
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below; nothing was saved."))
             return None
+        # Submitting cannot be undone: the first press saves a draft and asks again (an
+        # incomplete sheet goes straight to the service, which says what is missing).
+        complete = all(value is not None for value, _comment in form.scores().values())
+        confirming = submit and complete and request.POST.get("confirm_submit") != "yes"
+        if confirming:
+            submit = False
         saved = _attempt(
             request,
             form,
@@ -162,6 +168,9 @@ class BidToReviewAdmin(ReviewerOnlyMixin, admin.ModelAdmin):
             ),
         )
         if not saved:
+            return None
+        if confirming:
+            page.forms["confirm_submit"] = True
             return None
         if submit:
             messages.success(request, _("Your review is submitted. Thank you!"))

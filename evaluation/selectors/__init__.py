@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
+    Case,
     Exists,
     F,
     Func,
@@ -14,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -22,11 +24,12 @@ from django.utils.translation import gettext as _
 from challenges.enums import BidState, ChallengeState
 from challenges.models import Bid, Challenge
 from challenges.selectors import bid_detail
-from entities.models import Membership, Organization, User
+from entities.models import Organization, User
 
 from .. import scoring
 from ..enums import AssignmentStatus, EventAction, MilestoneState, ReviewStatus
 from ..models import (
+    BidAllocation,
     ConflictDeclaration,
     Criterion,
     Decision,
@@ -39,6 +42,8 @@ from ..models import (
     ReviewerAssignment,
 )
 from ..rules import REVIEWABLE_BID_STATES
+from .nomination import nominable_members as nominable_members
+from .nomination import nomination_of as nomination_of
 from .ranking import RankingRow as RankingRow
 from .ranking import compute_ranking as compute_ranking
 from .ranking import invalidate_ranking as invalidate_ranking
@@ -73,12 +78,14 @@ def operator_challenges() -> QuerySet[Challenge]:
         assignment__status=AssignmentStatus.ACTIVE,
     )
     milestones = MilestoneValidation.objects.filter(challenge=OuterRef("pk"))
+    submitted = Bid.objects.filter(challenge=OuterRef("pk"), state=BidState.SUBMITTED)
+    # Open challenges appear once they have a panel or a submitted bid (panel or not).
     return (
         Challenge.objects.filter(state__in=OPERATOR_STATES)
-        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False))
+        .filter(Q(state__in=OPERATOR_STATES[1:]) | Q(panel__isnull=False) | Exists(submitted))
         .select_related("organization")
         .annotate(
-            bid_count=_count(bids),
+            bid_count=_count(bids) + _count(submitted),
             reviewer_count=_count(reviewers),
             review_count=_count(reviews),
             milestone_count=_count(milestones),
@@ -226,6 +233,7 @@ def evaluation_history(challenge: Challenge) -> QuerySet[EvaluationEvent]:
 # The entries of the evaluation history shown on the validation page.
 VALIDATION_EVENTS = (
     EventAction.LEAD_SELECTED,
+    EventAction.QUORUM_OVERRIDDEN,
     EventAction.VALIDATION_STARTED,
     EventAction.MILESTONE_REPORTED,
     EventAction.MILESTONE_ACCEPTED,
@@ -273,9 +281,15 @@ def reviewer_bids(user: User, *, queryset: QuerySet[Bid] | None = None) -> Query
     )
     declarations = ConflictDeclaration.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
     reviews = Review.objects.filter(bid=OuterRef("pk"), assignment__reviewer=user)
+    # Once the panel's allocation is confirmed, only the bids allocated to the user.
+    panel_allocated = BidAllocation.objects.filter(
+        assignment__panel__challenge=OuterRef("challenge_id")
+    )
+    mine = panel_allocated.filter(bid=OuterRef("pk"), assignment__reviewer=user)
     return (
         queryset.filter(state__in=REVIEWABLE_BID_STATES)
         .filter(Exists(my_assignments))
+        .filter(~Exists(panel_allocated) | Exists(mine))
         .select_related("challenge", "applicant")
         .annotate(
             my_conflict=Subquery(declarations.values("has_conflict")[:1]),
@@ -308,13 +322,18 @@ def reviewer_assignments(user: User) -> QuerySet[ReviewerAssignment]:
     bids = Bid.objects.filter(
         challenge=OuterRef("panel__challenge"), state__in=REVIEWABLE_BID_STATES
     )
+    allocated = BidAllocation.objects.filter(assignment=OuterRef("pk"))
+    panel_allocated = BidAllocation.objects.filter(assignment__panel=OuterRef("panel"))
     done = Review.objects.filter(assignment=OuterRef("pk"), status=ReviewStatus.SUBMITTED)
     conflicts = ConflictDeclaration.objects.filter(assignment=OuterRef("pk"), has_conflict=True)
     return (
         ReviewerAssignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE)
         .select_related("panel__challenge", "panel__challenge__organization")
         .annotate(
-            bid_count=_count(bids),
+            bid_count=Case(
+                When(Exists(panel_allocated), then=_count(allocated)),
+                default=_count(bids),
+            ),
             done_count=_count(done),
             conflict_count=_count(conflicts),
         )
@@ -410,27 +429,3 @@ def validation_todo(user: User, organization: Organization | None) -> dict[str, 
             base.filter(challenge__organization=organization, state=MilestoneState.REPORTED)[:20]
         ),
     }
-
-
-def nominable_members(challenge: Challenge) -> list[Membership]:
-    """The demand entity's active members who are not on the panel yet."""
-    on_panel = ReviewerAssignment.objects.filter(
-        panel__challenge=challenge, reviewer=OuterRef("user")
-    ).exclude(status=AssignmentStatus.REMOVED)
-    return list(
-        Membership.objects.filter(organization=challenge.organization, user__is_active=True)
-        .exclude(Exists(on_panel))
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
-def nomination_of(challenge: Challenge) -> ReviewerAssignment | None:
-    return (
-        ReviewerAssignment.objects.filter(
-            panel__challenge=challenge, nominated_by=challenge.organization
-        )
-        .exclude(status=AssignmentStatus.REMOVED)
-        .select_related("reviewer")
-        .first()
-    )

@@ -12,6 +12,7 @@ State changes go through the transition engine (`challenges.lifecycle`,
 
 from .conflicts import conflict_declare, conflicts_detect, conflicts_detect_for_reviewer
 from .decision import decision_create
+from .desk import allocation_confirm, panel_quorum_set
 from .panels import (
     panel_create,
     reviewer_assign,
@@ -37,6 +38,7 @@ from .validation import (
 )
 
 __all__ = [
+    "allocation_confirm",
     "KPIValue",
     "KPIVerdict",
     "kpi_results_decide",
@@ -48,6 +50,7 @@ __all__ = [
     "milestone_decide",
     "milestone_report",
     "panel_create",
+    "panel_quorum_set",
     "review_save",
     "reviewer_assign",
     "reviewer_invitation_accept",

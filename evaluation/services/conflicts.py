@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from challenges.enums import BidState, ChallengeState
 from challenges.models import Bid, Challenge
+from core.formats import format_list
 from entities.models import User
 from notifications.services import notify
 
@@ -59,7 +60,7 @@ def _record_automatic_conflicts(
         if declaration is not None and declaration.automatic:
             continue
         explanation = _("Member of %(organizations)s.") % {
-            "organizations": ", ".join(organizations)
+            "organizations": format_list(organizations)
         }
         if declaration is None:
             declaration = ConflictDeclaration(assignment=assignment, bid=bid)

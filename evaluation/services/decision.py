@@ -21,6 +21,7 @@ from entities.rules import is_operator
 from .. import selectors
 from ..enums import EventAction
 from ..models import Decision
+from ..selectors.quorum import QuorumState, quorum_state
 from ._common import VIEW_PERMISSION, _lock_challenge, _log
 
 
@@ -75,9 +76,32 @@ def _lock_for_decision(challenge: Challenge, bid: Bid) -> tuple[Challenge, Bid]:
     return locked, winner
 
 
+def quorum_refusal(state: QuorumState) -> str:
+    """The message that names the bids short of reviews."""
+    return _(
+        "Each bid needs at least %(minimum)s submitted reviews before the lead is selected. "
+        "Short of reviews: %(bids)s. Wait for the reviews, or write down why the decision "
+        "cannot wait."
+    ) % {"minimum": state.minimum, "bids": state.short_names()}
+
+
+def _check_quorum(locked: Challenge, override: str) -> QuorumState:
+    state = quorum_state(locked)
+    if not state.met and not override:
+        raise ValidationError({"quorum_override": quorum_refusal(state)})
+    return state
+
+
 def _apply_decision(
-    locked: Challenge, winner: Bid, *, rationale: str, by: User, now: dt.datetime
+    locked: Challenge,
+    winner: Bid,
+    *,
+    rationale: str,
+    by: User,
+    now: dt.datetime,
+    override: str = "",
 ) -> Decision:
+    quorum = _check_quorum(locked, override)
     decision = Decision.objects.create(
         challenge=locked,
         bid=winner,
@@ -86,13 +110,17 @@ def _apply_decision(
         ranking=[row.as_dict() for row in selectors.compute_ranking(locked.pk)],
         decided_by=by,
         decided_at=now,
+        quorum_override=override if not quorum.met else "",
+        short_of_reviews=quorum.as_records(),
     )
     # Each bidder is e-mailed its own feedback (rows in evaluation.lifecycle): the winner
     # now, the others by the workers (one bulk transition, whatever their number).
     BID.apply(winner, "select", by=by, reason=rationale, now=now)
     others = Bid.objects.filter(challenge=locked, state=BidState.UNDER_REVIEW).exclude(pk=winner.pk)
     BID.apply_many(list(others.only("pk")), "not_select", by=by, now=now, fan_out=_fan_out_feedback)
-    CHALLENGE.apply(locked, "assign_lead", by=by, reason=rationale, now=now)
+    CHALLENGE.apply(
+        locked, "assign_lead", by=by, reason=rationale, now=now, quorum_override=override
+    )
     # The demand entity works with the selected bid from now on.
     assign_perm(VIEW_PERMISSION, locked.organization.members_group, winner)
     _log(
@@ -104,6 +132,15 @@ def _apply_decision(
         reason=rationale,
         now=now,
     )
+    if not quorum.met:
+        _log(
+            locked,
+            EventAction.QUORUM_OVERRIDDEN,
+            by=by,
+            subject=quorum.short_names(),
+            reason=override,
+            now=now,
+        )
     return decision
 
 
@@ -113,6 +150,7 @@ def decision_create(
     bid: Bid,
     rationale: str,
     by: User,
+    quorum_override: str = "",
     now: dt.datetime | None = None,
 ) -> Decision:
     """Select the lead: exactly once per challenge, also under concurrent requests.
@@ -121,7 +159,9 @@ def decision_create(
     record the `Decision` (unique per challenge and per bid), select the bid,
     mark the other bids under review not selected, move the challenge to
     `lead_assigned`, let the demand entity see the selected bid, and e-mail
-    every bidder its own feedback. The partial unique index
+    every bidder its own feedback. Refused while a bid has fewer submitted
+    reviews than the panel's quorum, unless `quorum_override` gives the
+    reason to go ahead (kept on the decision and in the history). The partial unique index
     `bid_one_selected_per_challenge` is the last line of defence.
     """
     now = now or timezone.now()
@@ -130,7 +170,14 @@ def decision_create(
     try:
         with transaction.atomic():
             locked, winner = _lock_for_decision(challenge, bid)
-            return _apply_decision(locked, winner, rationale=rationale, by=by, now=now)
+            return _apply_decision(
+                locked,
+                winner,
+                rationale=rationale,
+                by=by,
+                now=now,
+                override=(quorum_override or "").strip(),
+            )
     except IntegrityError as exc:
         raise ValidationError(_already()) from exc
     except TransitionError as exc:

@@ -16,8 +16,9 @@ from core.audit import audit_record
 from core.enums import AuditAction
 
 from .. import rules, selectors, services
-from ..forms import DecisionForm
+from ..desk_forms import DecisionForm
 from ..resources import FORMATS, RankingResource
+from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
 
@@ -56,9 +57,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     candidates = selectors.lead_candidates(challenge)
     ranking = selectors.ranking(challenge)
+    quorum = quorum_state(challenge)
     form = DecisionForm(
         request.POST or None,
         bids=candidates,
+        quorum_met=quorum.met,
         initial={"bid": ranking[0].bid.pk if ranking else None},
     )
     confirming = False
@@ -79,6 +82,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             # The top of the (cached) ranking; the full table is on the challenge's page.
             "ranking": ranking[:DECISION_RANKING_ROWS],
             "ranking_total": len(ranking),
+            "quorum": quorum,
             "confirming": confirming and not form.errors,
             "chosen": chosen,
             "others": [b for b in candidates if chosen is None or b.pk != chosen.pk],
@@ -93,6 +97,7 @@ def _decision_create(request: HttpRequest, challenge, form: DecisionForm) -> boo
             challenge=challenge,
             bid=form.cleaned_data["bid"],
             rationale=form.cleaned_data["rationale"],
+            quorum_override=form.cleaned_data.get("quorum_override", ""),
             by=request.user,
         )
     except ValidationError as exc:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from challenges.enums import ChallengeState
 
 from .. import rules, scoring, selectors, services
+from ..desk_forms import QuorumForm
 from ..enums import AssignmentStatus
 from ..forms import (
     AssignReviewerForm,
@@ -25,6 +26,8 @@ from ..forms import (
     criterion_initial,
 )
 from ..models import ReviewerAssignment
+from ..selectors.desk import challenge_appeals, reviewer_loads
+from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
 # The operator's list, grouped: key, heading, the challenge states in the group.
@@ -32,7 +35,7 @@ OPERATOR_GROUPS = (
     ("evaluation", gettext_lazy("Under evaluation"), (ChallengeState.EVALUATION,)),
     (
         "listed",
-        gettext_lazy("Open for bids, panel being prepared"),
+        gettext_lazy("Open for bids, or past the deadline and about to close"),
         (ChallengeState.LISTED,),
     ),
     (
@@ -94,17 +97,24 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         "in_validation_stage": challenge.state in rules.VALIDATION_STATES,
         "assignment_states": AssignmentStatus,
         "decision": selectors.decision_of(challenge),
+        "appeals": challenge_appeals(challenge),
         "history": list(selectors.evaluation_history(challenge)),
         "trim_from": scoring.TRIM_FROM,
         "disagreement": scoring.DISAGREEMENT_SPREAD,
     }
     if panel is not None:
+        work = {load.assignment.pk: load.status_label for load in reviewer_loads(challenge)}
+        assignments = selectors.panel_assignments(challenge)
+        for assignment in assignments:
+            assignment.work_label = work.get(assignment.pk)
         context.update(
             {
-                "assignments": selectors.panel_assignments(challenge),
+                "assignments": assignments,
                 **_ranking_page(request, challenge),
                 "assign_form": AssignReviewerForm(pool=selectors.reviewer_pool(challenge)),
                 "invite_form": InviteReviewerForm(),
+                "quorum": quorum_state(challenge),
+                "quorum_form": QuorumForm(initial={"min_reviews": panel.min_reviews}),
             }
         )
     return render(request, "evaluation/operator_challenge.html", context)

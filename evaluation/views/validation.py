@@ -19,6 +19,7 @@ from .. import rules, selectors, services
 from ..enums import MilestoneState
 from ..forms import MilestoneDecisionForm, MilestoneReportForm, SignOffForm
 from ..models import MilestoneValidation
+from ..selectors.desk import challenge_appeals
 from ._common import show_errors
 from .kpis import kpi_context
 
@@ -55,6 +56,7 @@ def validation(request: HttpRequest, pk: int) -> HttpResponse:
             "challenge": challenge,
             "bid": winner,
             "decision": selectors.decision_of(challenge),
+            "appeals": challenge_appeals(challenge),
             "validations": validations,
             "milestone_states": MilestoneState,
             "milestones": list(winner.milestones.all()) if winner and not validations else [],

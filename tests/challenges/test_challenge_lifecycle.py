@@ -29,8 +29,11 @@ def _editor(challenge):
 
 
 ALL_STATES = list(ChallengeState.values)
-# Rows whose guard needs a selected bid and its milestones are covered in tests/evaluation.
-ACTIONS = [a for a in CHALLENGE.transitions if a not in ("start_validation", "validate")]
+# Rows whose guard needs a selected bid and its milestones, or a new deadline, are covered
+# in tests/evaluation (test_validation, test_deadline_control).
+ACTIONS = [
+    a for a in CHALLENGE.transitions if a not in ("start_validation", "validate", "extend_deadline")
+]
 CASES = [(action, state) for action in ACTIONS for state in ALL_STATES]
 
 

@@ -76,12 +76,9 @@ def test_challenge_create_saves_a_draft_with_kpis(client_for, asean_editor, asea
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"deadline": "2020-01-01T10:00"}, "deadline", "The deadline must be in the future."),
         ({"budget_min": "9000", "budget_max": "100"}, "budget_min", "above the upper end"),
-        ({"cooperation_modes": []}, "cooperation_modes", "Choose at least one cooperation mode."),
         ({"cooperation_modes": ["space_tourism"]}, "cooperation_modes", "Select a valid choice"),
         ({"title": ""}, "title", "This field is required."),
-        ({"summary": "One.\n\nTwo."}, "summary", "one paragraph"),
         ({"kpi-0-target": ""}, None, "Give both the indicator and its target."),
         ({"duration_months": "999"}, "duration_months", "less than or equal to 60"),
     ],
@@ -210,7 +207,7 @@ def test_challenge_history_is_shown_to_members_and_operators_only(
             "History" in c.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
         )
     public = client.get(reverse("challenges:detail", args=[challenge.pk])).content.decode()
-    assert challenge.title in public and "History" not in public and "Beijing time" in public
+    assert challenge.title in public and "History" not in public and "GMT+08:00" in public
 
 
 def test_challenge_stored_eligibility_report_is_shown_in_the_readers_language(

@@ -73,7 +73,7 @@ def test_bid_journey(new_page, live_server, settings):
         "Trained on the agency's gauges and radar archive."
     )
     page.get_by_label("Collaborative R&D", exact=True).check()
-    page.get_by_label("Plan for collaborative r&d").fill(
+    page.get_by_label("Your plan for “Collaborative R&D”").fill(
         "A joint lab in Jakarta with two engineers from each side."
     )
     page.get_by_label("Total budget").fill("250000")

@@ -37,6 +37,7 @@ def test_evaluation_journey(new_page, live_server, settings, tmp_path):
     operator = UserFactory(email="zhang.min@dost.example", full_name="Zhang Min", is_staff=True)
     s = build_scenario(operator=operator)
     services.panel_create(challenge=s.challenge, by=operator)
+    services.panel_quorum_set(challenge=s.challenge, minimum=1, by=operator)
     winner, other = s.bids
     Milestone.objects.create(
         bid=winner,
@@ -79,10 +80,17 @@ def test_evaluation_journey(new_page, live_server, settings, tmp_path):
         page.locator(f"#id_score_{criterion.pk}").fill(str(value))
         page.locator(f"#id_comment_{criterion.pk}").fill(comment)
     page.get_by_label("Overall comment").fill("A strong, well-argued bid.")
+    # The weighted total follows the scores before anything is saved (30/20/20/20/10 %).
+    expect(page.locator("#review-total")).to_have_text("81.0")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Your draft is saved.")).to_be_visible()
     shot(page, "review-score-sheet-draft")
     page.get_by_role("button", name="Submit review").click()
+    # Submitting is irreversible: the page asks once more.
+    expect(page.get_by_role("heading", name="Submit your review now?")).to_be_visible()
+    shot(page, "review-confirm-submit")
+    assert Review.objects.get(assignment__reviewer=reviewer, bid=winner).status == "draft"
+    page.get_by_role("button", name="Yes, submit my review").click()
     expect(page.get_by_text("Your review is submitted. Thank you!")).to_be_visible()
     expect(page.get_by_role("heading", name="The other reviewers")).to_be_visible()
     expect(page.get_by_text("Convincing plan.").first).to_be_visible()

@@ -98,7 +98,13 @@ def test_results_journey(new_page, live_server, operator):
     services.panel_create(challenge=s.challenge, by=operator)
     seat = assign(s, ReviewerFactory())
     review(seat, s.bids[0], 9)
-    services.decision_create(challenge=s.challenge, bid=s.bids[0], rationale="Best.", by=operator)
+    services.decision_create(
+        challenge=s.challenge,
+        bid=s.bids[0],
+        rationale="Best.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
+    )
     services.validation_start(challenge=s.challenge, by=operator)
     lead = s.applicants[0]
     demand = UserFactory(email="dora@example.org", full_name="Dora Demand")

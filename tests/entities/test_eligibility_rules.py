@@ -766,11 +766,12 @@ def test_every_outcome_has_a_message_that_renders(language):
     with translation.override(language):
         for role, facts in facts_by_role.items():
             for overrides in variants:
-                for partners, modes in (
-                    ((), ()),
-                    ([partner(n) for n in range(6)], ["x"]),
-                    ([LEAD], ALL_MODES),
-                    ([partner(1), partner(1)], ["collaborative_rnd"]),
+                for partners, modes, sought in (
+                    ((), (), ()),
+                    ([partner(n) for n in range(6)], ["x"], ()),
+                    ([LEAD], ALL_MODES, ()),
+                    ([partner(1), partner(1)], ["collaborative_rnd"], ()),
+                    ((), ALL_MODES, ["collaborative_rnd"]),
                 ):
                     for on in (ON, date(2025, 10, 1)):
                         report = check_eligibility(
@@ -779,6 +780,7 @@ def test_every_outcome_has_a_message_that_renders(language):
                             on=on,
                             partners=partners,
                             modes=modes,
+                            sought_modes=sought,
                         )
                         for r in report.results:
                             seen.add((r.code, r.outcome))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from challenges.enums import BidState, ChallengeState
 from challenges.models import BidTransition, ChallengeTransition
 from evaluation import services
-from evaluation.models import Decision, EvaluationEvent
+from evaluation.models import Decision, EvaluationEvent, Panel
 
 from .conftest import assign, build_scenario, review
 
@@ -46,6 +46,7 @@ def test_select_the_lead_with_confirmation_and_emails(
     client_for, operator, reviewer_a, reviewer_b, scenario, django_capture_on_commit_callbacks
 ):
     _reviewed(scenario, [reviewer_a, reviewer_b])
+    Panel.objects.filter(challenge=scenario.challenge).update(min_reviews=2)
     winner, loser = scenario.bids
     c = client_for(operator)
     url = reverse("evaluation:decide", args=[scenario.challenge.pk])
@@ -118,12 +119,20 @@ def test_second_selection_is_refused_and_nothing_changes(
     _reviewed(scenario, [reviewer_a, reviewer_b])
     winner, loser = scenario.bids
     services.decision_create(
-        challenge=scenario.challenge, bid=winner, rationale=RATIONALE, by=operator
+        challenge=scenario.challenge,
+        bid=winner,
+        rationale=RATIONALE,
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     transitions = BidTransition.objects.count()
     with pytest.raises(ValidationError, match="already been selected"):
         services.decision_create(
-            challenge=scenario.challenge, bid=loser, rationale=RATIONALE, by=operator
+            challenge=scenario.challenge,
+            bid=loser,
+            rationale=RATIONALE,
+            quorum_override="Decided in a test before the full quorum.",
+            by=operator,
         )
     response = client_for(operator).post(
         reverse("evaluation:decide", args=[scenario.challenge.pk]),
@@ -146,12 +155,20 @@ def test_selection_needs_an_operator_a_rationale_and_a_bid_under_review(operator
         )
     with pytest.raises(ValidationError, match="rationale"):
         services.decision_create(
-            challenge=scenario.challenge, bid=bid, rationale="   ", by=operator
+            challenge=scenario.challenge,
+            bid=bid,
+            rationale="   ",
+            quorum_override="Decided in a test before the full quorum.",
+            by=operator,
         )
     other = build_scenario(operator=operator)
     with pytest.raises(ValidationError, match="bids under review"):
         services.decision_create(
-            challenge=scenario.challenge, bid=other.bids[0], rationale=RATIONALE, by=operator
+            challenge=scenario.challenge,
+            bid=other.bids[0],
+            rationale=RATIONALE,
+            quorum_override="Decided in a test before the full quorum.",
+            by=operator,
         )
     assert not Decision.objects.exists()
     scenario.refresh()
@@ -182,7 +199,11 @@ def test_exactly_once_under_two_concurrent_connections(operator):
             barrier.wait(timeout=10)
             results.append(
                 services.decision_create(
-                    challenge=scenario.challenge, bid=bid, rationale=RATIONALE, by=operator
+                    challenge=scenario.challenge,
+                    bid=bid,
+                    rationale=RATIONALE,
+                    quorum_override="Decided in a test before the full quorum.",
+                    by=operator,
                 )
             )
         except ValidationError as exc:

@@ -229,13 +229,18 @@ def test_operator_index_shows_the_next_step_of_each_state(
     ranked = _scored_scenario(operator, [reviewer_a, reviewer_b])
     lead = _scored_scenario(operator, [reviewer_a, reviewer_b])
     services.decision_create(
-        challenge=lead.challenge, bid=lead.bids[0], rationale="Clearly the best bid.", by=operator
+        challenge=lead.challenge,
+        bid=lead.bids[0],
+        rationale="Clearly the best bid.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     validating = _scored_scenario(operator, [reviewer_a, reviewer_b])
     services.decision_create(
         challenge=validating.challenge,
         bid=validating.bids[0],
         rationale="Clearly the best bid.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     services.validation_start(challenge=validating.challenge, by=operator)
@@ -282,3 +287,16 @@ def test_invited_reviewers_are_withdrawn_and_active_ones_removed(
 
     assert "Withdraw" in button(invited)
     assert "Remove" in button(seat)
+
+
+@pytest.mark.django_db
+def test_desk_lists_open_challenges_with_bids_and_no_panel(client_for, operator):
+    from tests.challenges.factories import listed_challenge, submitted_bid
+    from tests.factories import OrganizationFactory
+
+    with_bid = listed_challenge()
+    submitted_bid(with_bid, OrganizationFactory(capabilities=True))
+    without_bid = listed_challenge()
+    html = client_for(operator).get(reverse("evaluation:operator_index")).content.decode()
+    assert with_bid.title in html and "Set up the panel" in html
+    assert without_bid.title not in html

@@ -237,6 +237,7 @@ def test_panel_cannot_change_after_the_decision(operator, reviewer_a, scenario):
         challenge=scenario.challenge,
         bid=scenario.bids[0],
         rationale="Clearly the best bid overall.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     with pytest.raises(ValidationError, match="can no longer be changed"):

@@ -35,7 +35,11 @@ def decided(scenario, operator):
     review(seat, winner, 9, comment="Superb plan.")
     review(seat, scenario.bids[1], 4, comment="Weak data plan.")
     services.decision_create(
-        challenge=scenario.challenge, bid=winner, rationale=RATIONALE, by=operator
+        challenge=scenario.challenge,
+        bid=winner,
+        rationale=RATIONALE,
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     scenario.refresh()
     return scenario
@@ -352,7 +356,11 @@ def test_results_page_query_count_is_constant(
         seat = assign(extra)
         review(seat, extra.bids[0], 7)
         services.decision_create(
-            challenge=extra.challenge, bid=extra.bids[0], rationale="Best.", by=operator
+            challenge=extra.challenge,
+            bid=extra.bids[0],
+            rationale="Best.",
+            quorum_override="Decided in a test before the full quorum.",
+            by=operator,
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         html = client.get(url).content.decode()

@@ -193,7 +193,7 @@ def test_declared_conflict_hides_the_bid_and_needs_an_explanation(client_for, re
     assert "You have a conflict of interest with this bid" in body
     assert bid.technical_approach not in body
     # Scores posted anyway are refused.
-    c.post(bid_url(bid), {"action": "submit", **_form(bid, 5)})
+    c.post(bid_url(bid), {"action": "submit", "confirm_submit": "yes", **_form(bid, 5)})
     assert not Review.objects.exists()
     assert not reviewer_a.has_perm("challenges.review_bid", bid)
 
@@ -383,7 +383,9 @@ def test_score_save_then_submit_locks_the_review(client_for, reviewer_a, scenari
     assert "before submitting" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
-    response = c.post(bid_url(bid), {"action": "submit", **_form(bid, 8)}, follow=True)
+    response = c.post(
+        bid_url(bid), {"action": "submit", "confirm_submit": "yes", **_form(bid, 8)}, follow=True
+    )
     assert "Your review is submitted" in response.content.decode()
     submitted = Review.objects.get(bid=bid)
     assert submitted.status == "submitted" and submitted.submitted_at

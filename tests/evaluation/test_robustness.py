@@ -116,7 +116,11 @@ def test_no_evaluation_page_writes_on_get(client_for, operator, reviewer_a, revi
         client_for(scenario.demand_owner), reverse("evaluation:nominate", args=[pk])
     )
     services.decision_create(
-        challenge=scenario.challenge, bid=first, rationale="Clearly the best bid.", by=operator
+        challenge=scenario.challenge,
+        bid=first,
+        rationale="Clearly the best bid.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     _get_writes_nothing(op, reverse("evaluation:validation_start", args=[pk]))
     services.validation_start(challenge=scenario.challenge, by=operator)

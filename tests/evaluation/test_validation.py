@@ -44,6 +44,7 @@ def decided(scenario, operator, reviewer_a):
         challenge=scenario.challenge,
         bid=winner,
         rationale="The best bid by a clear margin.",
+        quorum_override="Decided in a test before the full quorum.",
         by=operator,
     )
     scenario.refresh()

@@ -192,7 +192,11 @@ def milestone(operator):
     winner = scenario.bids[0]
     review(assign(scenario), winner, 8)
     evaluation_services.decision_create(
-        challenge=scenario.challenge, bid=winner, rationale="The best bid.", by=operator
+        challenge=scenario.challenge,
+        bid=winner,
+        rationale="The best bid.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     evaluation_services.validation_start(challenge=scenario.challenge, by=operator)
     item = MilestoneValidation.objects.filter(challenge=scenario.challenge).first()
