@@ -222,7 +222,11 @@ def test_results_query_count_is_constant(decided, operator, api_get):
 
     builders.panel_seated(more.challenge, [], by=operator)
     services.decision_create(
-        challenge=more.challenge, bid=more.bids[1], rationale="Clear plan.", by=operator
+        challenge=more.challenge,
+        bid=more.bids[1],
+        rationale="Clear plan.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
     )
     with CaptureQueriesContext(connection) as many:
         assert api_get("/results/").json()["count"] == 2
