@@ -22,8 +22,8 @@ EVENTS: list[Event] = [
             "%(changed_by)s has decided that everyone working for %(organization)s must "
             "sign in with a second factor: an authenticator app or a passkey, as well as "
             "the password.\n\n"
-            "If you have not set one up yet, the portal will ask you to do so the next "
-            "time you work for %(organization)s."
+            "If you have not set one up yet, the portal will ask you to do so before "
+            "you can go on working on it."
         ),
         action=_("Set up a second factor"),
     ),

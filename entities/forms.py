@@ -228,7 +228,7 @@ class SecondFactorPolicyForm(forms.Form):
         label=_("Require a second factor of everyone working for this organization"),
         help_text=_(
             "Members without an authenticator app or a passkey are asked to set one up "
-            "before they can work for the organization. This includes you."
+            "before they can go on using the portal. This includes you."
         ),
         required=False,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 import django_filters
@@ -145,7 +146,7 @@ def _rows(entries: QuerySet) -> Iterator[list[str]]:
                 e.organization_label,
                 e.ip_address,
                 e.user_agent,
-                e.details,
+                json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else "",
             )
         ]
 

@@ -2,7 +2,10 @@
 
 Checked on every request, not only at sign-in: a session that signed in before
 the rule applied (or before an owner switched it on) is sent to enrolment on
-its next click. Who must have one is `entities.rules.second_factor_required`;
+its next click. A member of an organization that requires it is held whichever
+organization they are working for at the moment: permissions follow
+membership, not the organization chosen in the switcher, so the switcher
+cannot be a way around the rule. Who must have one is `entities.rules.second_factor_required`;
 what counts as one is `entities.selectors.has_second_factor` (an authenticator
 app or a passkey).
 """
@@ -22,10 +25,9 @@ from entities.rules import second_factor_required
 from entities.selectors import has_second_factor
 
 # Reachable without a second factor: the account pages (sign-out, e-mail,
-# enrolment itself), switching to another organization, and the plumbing.
+# enrolment itself) and the plumbing.
 EXEMPT_PREFIXES = (
     "/accounts/",
-    "/organizations/switch/",
     "/static/",
     "/i18n/",
     "/jsi18n/",
@@ -38,6 +40,14 @@ def _exempt(request: HttpRequest) -> bool:
     return request.path_info.startswith(EXEMPT_PREFIXES)
 
 
+def _strict_organizations(request: HttpRequest) -> list:
+    return [
+        m.organization
+        for m in request.memberships
+        if second_factor_required(request.user, m.organization)
+    ]
+
+
 def needs_enrolment(request: HttpRequest) -> bool:
     """Whether this request's user must set up a second factor before going on."""
     user = request.user
@@ -46,24 +56,22 @@ def needs_enrolment(request: HttpRequest) -> bool:
     # Demo accounts (published passwords) exist only in the embedded default.
     if getattr(user, "is_demo", False) and settings.DEMO_ENABLED:
         return False
-    if not (user.is_staff or user.is_superuser or user.is_reviewer):
-        organization = request.organization or None
-        if not second_factor_required(user, organization):
-            return False
+    if not second_factor_required(user) and not _strict_organizations(request):
+        return False
     return not has_second_factor(user)
 
 
 def _message(request: HttpRequest) -> str:
-    user = request.user
-    if user.is_staff or user.is_superuser or user.is_reviewer:
+    if second_factor_required(request.user):
         return _(
             "Programme office and reviewer accounts must use a second factor. "
             "Set up an authenticator app or a passkey to continue."
         )
+    names = ", ".join(o.legal_name for o in _strict_organizations(request))
     return _(
-        "%(organization)s requires a second factor. Set up an authenticator app or a "
-        "passkey to continue, or switch to another organization."
-    ) % {"organization": request.organization.legal_name}
+        "%(organization)s requires a second factor of its members. Set up an "
+        "authenticator app or a passkey to continue."
+    ) % {"organization": names}
 
 
 class SecondFactorRequiredMiddleware:

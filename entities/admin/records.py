@@ -8,7 +8,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import CapabilityDeclaration, CapabilityEvidence, EligibilityRecord, Invitation
+from ..models import (
+    CapabilityDeclaration,
+    CapabilityEvidence,
+    EligibilityRecord,
+    Invitation,
+    PrivacyConsent,
+)
 
 
 @admin.register(Invitation)
@@ -58,6 +64,26 @@ class EligibilityRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.method in ("GET", "HEAD")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(admin.ModelAdmin):
+    """Who accepted which version of the privacy notice, and when (read-only evidence)."""
+
+    list_display = ["user", "version", "accepted_at"]
+    list_filter = ["version"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "version", "accepted_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from allauth.mfa import signals as mfa_signals
@@ -327,5 +328,28 @@ def test_audit_export_streams_csv_of_the_filtered_entries(client_for, operator):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "When (UTC)" and len(rows) == 2
     assert rows[1][2] == "auth.login_failed"
-    assert "=HYPERLINK" in rows[1][10] and not rows[1][10].startswith("=")
+    assert json.loads(rows[1][10]) == {"identifier": "=HYPERLINK(1)"}  # JSON, not a formula
     assert entries(AuditAction.AUDIT_EXPORTED).get().actor == operator
+
+
+def test_totp_activation_and_removal_through_allauth_are_recorded(
+    client, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.models import Authenticator
+
+    from tests.portal.test_accounts import PASSWORD, _login, _totp_code
+
+    user = UserFactory(email="secure@example.org")
+    _login(client, "secure@example.org")
+    response = client.get("/accounts/2fa/totp/activate/")
+    client.post(response.url, {"password": PASSWORD})  # reauthenticate
+    secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals on commit
+        client.post("/accounts/2fa/totp/activate/", {"code": _totp_code(secret)})
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    added = entries(AuditAction.MFA_ADDED).filter(actor=user)
+    assert "totp" in {e.details["type"] for e in added}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/2fa/totp/deactivate/")
+    assert not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert entries(AuditAction.MFA_REMOVED).filter(actor=user, details__type="totp").exists()

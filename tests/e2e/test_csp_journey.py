@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_ARGS, CSP_LISTENER, shot  # noqa: F401
+from tests.e2e.conftest import CSP_LISTENER, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

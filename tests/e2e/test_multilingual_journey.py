@@ -68,3 +68,46 @@ def test_language_versions_journey(new_page, live_server):
     reader.goto(base + "/challenges/?q=ขอนแก่น")
     expect(reader.get_by_role("link", name=THAI_TITLE)).to_be_visible()
     both_widths(reader, "listing-thai-search")
+
+
+def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
+    from portal.demo import builders
+    from tests.evaluation.conftest import build_scenario
+    from tests.factories import OrganizationFactory
+
+    base = live_server.url
+    operator.set_password(PASSWORD)
+    operator.save()
+    scenario = build_scenario(operator=operator)
+    builders.panel_seated(scenario.challenge, [], by=operator)
+    page = new_page()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(operator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(f"{base}/operator/evaluation/{scenario.challenge.pk}/rubric/")
+    page.get_by_role("link", name="Rubric in other languages").click()
+    page.get_by_label("Language of the version to edit").select_option("th")
+    page.get_by_role("button", name="Show this language").click()
+    page.locator("input[name^='name_']").first.fill("ความเป็นเลิศทางเทคนิค")
+    page.get_by_role("button", name="Save the rubric in ภาษาไทย").click()
+    expect(page.get_by_text("The rubric in ภาษาไทย is saved.")).to_be_visible()
+    both_widths(page, "rubric-translations")
+
+    org = OrganizationFactory(asean=True, profile="Rice research with cooperatives.")
+    owner = UserFactory(email="org.owner@example.org", password=PASSWORD)
+    add_member(org, owner, MembershipRole.OWNER)
+    member = new_page()
+    member.goto(base + "/accounts/login/")
+    member.get_by_label("Email").fill(owner.email)
+    member.get_by_label("Password").fill(PASSWORD)
+    member.get_by_role("button", name="Sign In").click()
+    member.goto(f"{base}/organizations/{org.pk}/")
+    member.get_by_role("link", name="Profile in other languages").click()
+    member.get_by_label("Language of this version").select_option("th")
+    member.get_by_label("Public profile in this language").fill(
+        "สถาบันวิจัยข้าวที่ทำงานร่วมกับสหกรณ์การเกษตร"
+    )
+    member.get_by_role("button", name="Save this version").click()
+    expect(member.get_by_text("The ภาษาไทย version is saved.")).to_be_visible()
+    both_widths(member, "profile-translations")

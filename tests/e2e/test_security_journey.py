@@ -115,3 +115,54 @@ def test_security_throttled_sign_in_shows_the_429_page(page, live_server, settin
     shot(page, "throttled")
     page.set_viewport_size(PHONE)
     shot(page, "throttled-phone")
+
+
+def test_security_passkey_enrolment_and_sign_in(page, live_server, settings):
+    """A reviewer adds a passkey (Chromium's virtual authenticator) and signs in with it alone."""
+    # WebAuthn over the live server's http://localhost; production runs over HTTPS.
+    settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+    base = live_server.url.replace("127.0.0.1", "localhost")
+    reviewer = UserFactory(
+        email="passkey.expert@um.example", full_name="Aisha Passkey", is_reviewer=True,
+        second_factor=False,
+    )  # fmt: skip
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    sign_in(page, base, reviewer.email, start="/accounts/login/?next=/review/")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/"))
+    page.goto(base + "/accounts/2fa/webauthn/add/")
+    if "/reauthenticate/" in page.url:
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_load_state()
+    page.locator("input[name=name]").fill("Laptop passkey")
+    passwordless = page.locator("input[name=passwordless]")
+    if passwordless.count():
+        passwordless.check()
+    shot(page, "add-passkey")
+    page.locator("#mfa_webauthn_add").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/(?!webauthn/add)"))
+    page.goto(base + "/review/")
+    expect(page).to_have_url(re.compile(r"/review/$"))
+    shot(page, "review-panel-after-passkey")
+
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/?next=/review/")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.wait_for_url(re.compile(r"/review/$"))
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("Successfully signed in as Aisha Passkey")).to_be_visible()
+    shot(page, "signed-in-with-passkey")

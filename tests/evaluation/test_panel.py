@@ -156,9 +156,11 @@ def test_invitation_accepted_on_the_landing_page(client_for, operator, scenario)
     assert seat.status == AssignmentStatus.INVITED
     invitee = UserFactory(email="late.expert@example.net")
     response = client_for(invitee).post(link, follow=True)
-    assert response.request["PATH_INFO"] == "/review/"
+    # Now a reviewer, the invitee sets up a second factor before seeing the panel.
+    assert response.request["PATH_INFO"] == "/accounts/2fa/"
     seat.refresh_from_db()
     assert seat.reviewer == invitee and seat.status == AssignmentStatus.ACTIVE
+    give_second_factor(invitee)
     assert "You have accepted this invitation" in client_for(invitee).get(link).content.decode()
     assert "already been answered" in c.get(link).content.decode()
     assert client_for(invitee).get("/nonsense-token-check/").status_code == 404

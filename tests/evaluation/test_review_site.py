@@ -21,7 +21,14 @@ from evaluation.models import (
     ReviewerAssignment,
     Score,
 )
-from tests.factories import PDF_BYTES, OrganizationFactory, ReviewerFactory, UserFactory, add_member
+from tests.factories import (
+    PDF_BYTES,
+    OrganizationFactory,
+    ReviewerFactory,
+    UserFactory,
+    add_member,
+    totp_code,
+)
 
 from .conftest import assign, build_scenario, full_scores, review
 
@@ -77,6 +84,9 @@ def test_reviewer_signs_in_through_the_portal_and_lands_on_the_panel(client, rev
         {"login": reviewer_a.email, "password": "correct horse battery"},
         follow=True,
     )
+    # Reviewers have a second factor (tests/factories.py): the code comes next.
+    assert response.request["PATH_INFO"] == "/accounts/2fa/authenticate/"
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()}, follow=True)
     assert response.request["PATH_INFO"] == "/review/"
     assert scenario.challenge.title.encode() in response.content
 

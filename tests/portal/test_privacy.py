@@ -300,3 +300,13 @@ def test_retention_deletes_old_unverified_accounts_only(org, settings):
 def test_retention_runs_daily_in_beat(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["retention-sweep"]
     assert schedule["task"] == "challenges.tasks.purge_retention"
+
+
+def test_operators_see_consents_read_only_in_the_admin(client_for, operator, owner):
+    consent = privacy.consent_record(user=owner)
+    c = client_for(operator)
+    page = c.get(reverse("admin:entities_privacyconsent_changelist"))
+    assert privacy.NOTICE_VERSION in page.content.decode()
+    assert c.get(reverse("admin:entities_privacyconsent_add")).status_code == 403
+    c.post(reverse("admin:entities_privacyconsent_delete", args=[consent.pk]), {"post": "yes"})
+    assert PrivacyConsent.objects.filter(pk=consent.pk).exists()

@@ -185,17 +185,23 @@ def test_second_factor_org_requirement_holds_its_members(client_for, strict_org)
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_second_factor_org_requirement_applies_only_when_acting_for_it(client_for, strict_org):
+def test_second_factor_org_requirement_holds_whichever_org_is_active(client_for, strict_org):
+    """Permissions follow membership, so the switcher is no way around the rule."""
     member = UserFactory(email="member@example.org")
     relaxed = OrganizationFactory(capabilities=True)
     add_member(relaxed, member, MembershipRole.OWNER)
     add_member(strict_org, member, MembershipRole.EDITOR)
     client = client_for(member)
-    client.post("/organizations/switch/", {"organization": strict_org.pk})
-    assert _enrolment_redirect(client.get("/dashboard/"))
-    # The switcher stays reachable, so the member can work for the other organization.
     client.post("/organizations/switch/", {"organization": relaxed.pk})
-    assert client.get("/dashboard/").status_code == 200
+    assert _enrolment_redirect(client.get("/dashboard/"))
+    assert _enrolment_redirect(client.get(f"/organizations/{strict_org.pk}/members/"))
+    assert _enrolment_redirect(client.get(f"/organizations/{relaxed.pk}/"))
+
+
+def test_second_factor_member_of_relaxed_orgs_only_is_free(client_for, strict_org):
+    member = UserFactory(email="member@example.org")
+    add_member(OrganizationFactory(capabilities=True), member, MembershipRole.OWNER)
+    assert client_for(member).get("/dashboard/").status_code == 200
 
 
 def test_second_factor_owner_switches_the_requirement_on(
@@ -240,3 +246,42 @@ def test_second_factor_only_owners_set_the_requirement(client_for, org, who, req
 
 def test_second_factor_policy_get_is_refused(client_for, org, owner):
     assert client_for(owner).get(f"/organizations/{org.pk}/second-factor/").status_code == 405
+
+
+def _protected_routes() -> list[str]:
+    """Every URL pattern under /operator/, /admin/ and /review/, with 1 for each parameter."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern):
+                found.append(route)
+
+    walk(get_resolver().url_patterns, "/")
+    paths = set()
+    for route in found:
+        route = route.lstrip("^").replace("^", "").replace("\\Z", "").replace("$", "")
+        if not route.startswith(("/operator/", "/admin/", "/review/")):
+            continue
+        route = re.sub(r"<(int:)?[^>]+>", "1", route)
+        route = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", route)
+        if any(c in route for c in "()[]?*+\\"):
+            continue
+        paths.add(route.replace("//", "/"))
+    return sorted(paths)
+
+
+def test_second_factor_every_operator_admin_and_review_route_is_held(client_for, bare_operator):
+    routes = _protected_routes()
+    assert len(routes) > 30
+    assert any(r.startswith("/operator/") for r in routes)
+    client = client_for(bare_operator)
+    leaks = [r for r in routes if not _enrolment_redirect(client.get(r))]
+    assert leaks == []

@@ -251,3 +251,53 @@ def test_throttle_counts_per_forwarded_client_behind_the_proxy(client, limits, s
         HTTP_X_FORWARDED_FOR="192.0.2.10",
     )
     assert other.status_code == 302
+
+
+# --------------------------------------------------------------------------- real Redis
+@pytest.fixture
+def real_redis(settings):
+    import os
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "throttle-test",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.mark.redis
+def test_throttle_counts_in_redis_shared_by_all_processes(client, limits, real_redis):
+    for n in range(limits["address_failures"]):
+        _login(client, f"nobody{n}@example.org")
+    key = "throttle:login:addr:203.0.113.5"
+    assert real_redis.get(key).count == limits["address_failures"]
+    assert throttle._local.get(key) is None  # nothing fell back to process memory
+    _assert_throttled(_login(client, "nobody@example.org"))
+
+
+@pytest.mark.redis
+def test_throttle_keeps_counting_through_a_redis_outage(client, limits, real_redis, monkeypatch):
+    import redis
+
+    for n in range(limits["address_failures"] - 1):
+        _login(client, f"nobody{n}@example.org")
+
+    def down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Redis stopped")
+
+    # Redis "stops": every command fails. Counting starts again in process memory
+    # (what Redis held is out of reach) and the limit holds there.
+    monkeypatch.setattr(redis.Redis, "execute_command", down)
+    real_redis._redis_down_until = 0.0
+    for n in range(limits["address_failures"]):
+        assert _login(client, f"during.outage{n}@example.org").status_code == 200
+    _assert_throttled(_login(client, "nobody@example.org"))
+    assert real_redis._redis_down_until > 0
