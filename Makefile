@@ -61,7 +61,7 @@ lint: $(STAMP)
 # Code audit (bandit, config in pyproject.toml) and dependency audit (pip-audit over
 # the lock files; README "Security audit" says what happens when the index cannot answer).
 audit: $(STAMP)
-	$(BIN)/bandit -c pyproject.toml -r core notifications entities challenges evaluation portal -q
+	$(BIN)/bandit -c pyproject.toml -r core notifications entities challenges evaluation api portal -q
 	$(BIN)/python .ci/audit_dependencies.py requirements.lock requirements-dev.lock
 
 format: $(STAMP)

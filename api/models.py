@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 #: Every token starts with this, so that secret scanners can recognise a leaked one.
-TOKEN_PREFIX = "gxp_"
+TOKEN_PREFIX = "gxp_"  # nosec B105 - a public marker, not a secret
 
 
 def token_digest(secret: str) -> str:

@@ -27,7 +27,13 @@ def decided(operator):
     seat = assign(s, ReviewerFactory(full_name=SECRET_REVIEWER))
     review(seat, s.bids[0], 9, comment="Superb plan.")
     review(seat, s.bids[1], 4, comment="Weak data plan.")
-    services.decision_create(challenge=s.challenge, bid=s.bids[0], rationale=RATIONALE, by=operator)
+    services.decision_create(
+        challenge=s.challenge,
+        bid=s.bids[0],
+        rationale=RATIONALE,
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
+    )
     s.refresh()
     return s
 

@@ -209,3 +209,25 @@ def test_docs_are_served_from_the_portal_without_inline_script(client):
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts and all("nonce=" in tag for tag in scripts)
     assert all("src=" in tag or "application/json" in tag for tag in scripts)
+
+
+def test_results_query_count_is_constant(decided, operator, api_get):
+    from evaluation import services
+    from tests.evaluation.conftest import build_scenario
+
+    with CaptureQueriesContext(connection) as few:
+        assert api_get("/results/").json()["count"] == 1
+    more = build_scenario(operator=operator)
+    from portal.demo import builders
+
+    builders.panel_seated(more.challenge, [], by=operator)
+    services.decision_create(
+        challenge=more.challenge,
+        bid=more.bids[1],
+        rationale="Clear plan.",
+        quorum_override="Decided in a test before the full quorum.",
+        by=operator,
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert api_get("/results/").json()["count"] == 2
+    assert len(many) == len(few)

@@ -236,3 +236,19 @@ def test_operator_revokes_a_token_in_the_admin(client_for, operator, owner, org,
     assert token.revoked_at is not None
     assert secret  # the admin never shows it
     assert secret not in client.get(f"/admin/api/accesstoken/{token.pk}/change/").content.decode()
+
+
+def test_bids_endpoint_query_count_is_constant(owner, org, make_token, api_get):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret = make_token(owner, org)
+    draft_bid(listed_challenge(), org, by=owner)
+    api_get("/organization/", token=secret)  # last_used_at is written on first use
+    with CaptureQueriesContext(connection) as few:
+        assert api_get("/organization/bids/", token=secret).json()["count"] == 1
+    for _ in range(3):
+        draft_bid(listed_challenge(), org, by=owner)
+    with CaptureQueriesContext(connection) as many:
+        assert api_get("/organization/bids/", token=secret).json()["count"] == 4
+    assert len(many) == len(few)

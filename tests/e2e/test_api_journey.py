@@ -25,6 +25,10 @@ def test_token_journey(new_page, live_server, owner, org):
     page.get_by_role("button", name="Create the token").click()
     secret = page.get_by_role("textbox", name="Token", exact=True).input_value()
     assert secret.startswith("gxp_")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("status")).to_have_text("The token is copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == secret
     token = AccessToken.objects.get()
     assert token.organization == org
     both_widths(page, "tokens-created")
