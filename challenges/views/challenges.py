@@ -39,6 +39,8 @@ LISTING_FIELDS = (
     "budget_max",
     "currency",
     "published_at",
+    # The card shows the reader's language version, else the original with its language.
+    "original_language",
     "organization__legal_name",
     "organization__country",
 )

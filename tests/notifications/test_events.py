@@ -132,11 +132,13 @@ def test_register_refuses_a_key_defined_twice_and_an_unknown_category():
 
 def test_each_app_registers_its_own_events_and_categories():
     """notifications knows no app: the rows come from each app's events.py at start-up."""
+    import api.events
     import challenges.events
     import entities.events
     import evaluation.events
 
     owned = {
+        "api": {e.key for e in api.events.EVENTS},
         "entities": {e.key for e in entities.events.EVENTS},
         "challenges": {e.key for e in challenges.events.EVENTS},
         "evaluation": {e.key for e in evaluation.events.EVENTS},
