@@ -8,7 +8,7 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Challenge
 
@@ -39,8 +39,9 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        # F(): rank the stored, weighted vector (a bare name would re-parse its text).
         return queryset.filter(search_vector=search_query).annotate(
-            rank=SearchRank("search_vector", search_query)
+            rank=SearchRank(F("search_vector"), search_query)
         )
     terms = [t for t in query.split() if t.strip('"')][:8]
     conditions = [

@@ -87,8 +87,8 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "challenge": challenge,
         "panel": panel,
-        "criteria": selectors.rubric(challenge),
-        "rubric_locked": selectors.rubric_is_locked(challenge),
+        "criteria": selectors.cached_rubric(challenge),
+        "rubric_locked": selectors.cached_rubric_is_locked(challenge),
         "can_manage_panel": rules.can_manage_panel(request.user, challenge),
         "can_select": rules.can_select_lead(request.user, challenge),
         "in_validation_stage": challenge.state in rules.VALIDATION_STATES,
