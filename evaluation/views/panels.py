@@ -80,6 +80,21 @@ def _ranking_page(request: HttpRequest, challenge) -> dict:
     return {"ranking": page.object_list, "page_obj": page}
 
 
+#: History entries on the page: a popular challenge has 10,000 (every review, every seat).
+HISTORY_ENTRIES = 30
+
+
+def _recent_history(challenge) -> dict:
+    """The latest entries, oldest first, and whether older ones exist (one query)."""
+    latest = list(
+        selectors.evaluation_history(challenge).order_by("-at", "-pk")[: HISTORY_ENTRIES + 1]
+    )
+    return {
+        "history": latest[:HISTORY_ENTRIES][::-1],
+        "history_more": len(latest) > HISTORY_ENTRIES,
+    }
+
+
 @login_required
 def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = operator_challenge_or_404(request, pk)
@@ -94,7 +109,7 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         "in_validation_stage": challenge.state in rules.VALIDATION_STATES,
         "assignment_states": AssignmentStatus,
         "decision": selectors.decision_of(challenge),
-        "history": list(selectors.evaluation_history(challenge)),
+        **_recent_history(challenge),
         "trim_from": scoring.TRIM_FROM,
         "disagreement": scoring.DISAGREEMENT_SPREAD,
     }
