@@ -20,7 +20,7 @@ from operator import add, and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
 
 from core.multilingual import normalize, reader_language
 from core.wordbreak import segmented, words
@@ -147,7 +147,7 @@ def _postgres_search(queryset: QuerySet, query: str) -> QuerySet:
             " ".join(terms), config=SIMPLE_CONFIG, search_type="plain"
         )
     return queryset.filter(search_vector=search_query).annotate(
-        rank=SearchRank("search_vector", search_query)
+        rank=SearchRank(F("search_vector"), search_query)  # F(): the stored, weighted vector
     )
 
 

@@ -38,7 +38,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
 __all__ = [
     "OBSERVERS",
@@ -427,17 +426,21 @@ class Machine:
             row_._change_reason = f"{change.action}: {change.from_state} → {change.to_state}"
             row_._history_user = by
             row_._history_date = now
-        if getattr(self.model, "history", None) is not None:
-            # django-simple-history writes the historical rows in bulk.
-            bulk_update_with_history(rows, self.model, fields, batch_size=500)
-        else:
-            self.model._default_manager.bulk_update(rows, fields, batch_size=500)
+        # One action, one target, one moment: a single UPDATE whatever the number of rows
+        # (bulk_update would build a CASE per row and split into batches).
+        values = {name: getattr(rows[0], name) for name in fields}
+        self.model._default_manager.filter(pk__in=[row_.pk for row_ in rows]).update(**values)
+        history = getattr(self.model, "history", None)
+        if history is not None:
+            # django-simple-history: one INSERT of historical rows (user, reason, date per row).
+            history.bulk_history_create(rows, update=True, default_user=by, default_date=now)
         self._bulk_history(changes)
 
     def _bulk_history(self, changes: list[Change]) -> None:
         entries = [entry for entry in (self.history(c) for c in changes) if entry is not None]
         if entries:
-            type(entries[0])._default_manager.bulk_create(entries, batch_size=500)
+            # No batch size: one INSERT on PostgreSQL (SQLite's parameter limit splits it).
+            type(entries[0])._default_manager.bulk_create(entries)
 
     def _emit(self, changes: Sequence[Change]) -> None:
         for change in changes:

@@ -21,18 +21,26 @@ def dashboard_context(request: HttpRequest) -> dict:
     keys = relevant_capability_keys(organization)
     role = Role.LEAD if keys == LEAD_CAPABILITIES else Role.DEMAND
     report = check_eligibility(organization, role=role, on=timezone.now(), scope="organization")
+    demand_side = challenge_rules.is_demand_side(organization)
+    lead_side = challenge_rules.is_lead_side(organization)
+    # Only ASEAN organizations post challenges and only Chinese ones bid: no query for
+    # the list an organization cannot have.
     context.update(
         {
             "eligibility_role": role,
             "eligibility_report": report,
             "can_edit_content": entity_rules.can_edit_content(request.user, organization),
             "can_post": challenge_rules.can_create_challenge(request.user, organization),
-            "is_demand_side": challenge_rules.is_demand_side(organization),
-            "is_lead_side": challenge_rules.is_lead_side(organization),
-            "my_challenges": list(challenge_selectors.organization_challenges(organization)[:20]),
-            "my_bids": list(challenge_selectors.organization_bids(organization)[:20]),
-            "partner_invitations": list(challenge_selectors.partner_invitations(organization)),
-            "partner_bids": list(challenge_selectors.partner_bids(organization)[:20]),
+            "is_demand_side": demand_side,
+            "is_lead_side": lead_side,
+            "my_challenges": list(challenge_selectors.organization_challenges(organization)[:20])
+            if demand_side or not lead_side
+            else [],
+            "my_bids": list(challenge_selectors.organization_bids(organization)[:20])
+            if lead_side or not demand_side
+            else [],
         }
     )
+    invitations, partner_bids = challenge_selectors.partner_overview(organization)
+    context.update({"partner_invitations": invitations, "partner_bids": partner_bids})
     return context

@@ -20,7 +20,12 @@ def _memberships(request) -> list:
     user = request.user
     if not user.is_authenticated:
         return []
-    return list(memberships_for(user))
+    memberships = list(memberships_for(user))
+    # `entities.rules.membership_of` finds these without another query.
+    known = user.__dict__.setdefault("_membership_cache", {})
+    for membership in memberships:
+        known.setdefault(membership.organization_id, membership)
+    return memberships
 
 
 def _active_membership(request):

@@ -194,6 +194,26 @@ def partner_bids(organization: Organization) -> QuerySet[Bid]:
     )
 
 
+def partner_overview(organization: Organization, *, limit: int = 20) -> tuple[list, list]:
+    """(`partner_invitations`, `partner_bids`) of the organization in one query (the dashboard)."""
+    rows = list(
+        BidPartner.objects.filter(organization=organization)
+        .filter(
+            Q(status=PartnerStatus.INVITED, bid__state=BidState.DRAFT)
+            | Q(status=PartnerStatus.ACCEPTED)
+        )
+        .select_related("bid", "bid__challenge", "bid__applicant")
+        .order_by("-bid__updated_at", "-invited_at", "pk")[:500]
+    )
+    invitations = sorted(
+        (p for p in rows if p.status == PartnerStatus.INVITED),
+        key=lambda p: p.invited_at,
+        reverse=True,
+    )
+    bids = list({p.bid_id: p.bid for p in rows if p.status == PartnerStatus.ACCEPTED}.values())
+    return invitations, bids[:limit]
+
+
 def bid_detail(pk: int) -> Bid | None:
     return (
         Bid.objects.select_related(

@@ -54,6 +54,10 @@ _AFTER_SAVE = {
 
 
 # --------------------------------------------------------------------------- public
+def _listing_rows(pks: list[int]):
+    return Challenge.objects.filter(pk__in=pks).select_related("organization").only(*LISTING_FIELDS)
+
+
 @anonymous_page_cache
 def challenge_list(request: HttpRequest) -> HttpResponse:
     filterset = ChallengeFilter(request.GET or None, queryset=Challenge.objects.none())
@@ -61,7 +65,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     # The total of these filters is cached (sort and page do not change it).
     count_key = tuple(sorted((k, str(v)) for k, v in filters.items() if k != "sort"))
     paginator = CachedCountPaginator(
-        filterset.qs.only(*LISTING_FIELDS), PAGE_SIZE, count_key=count_key
+        filterset.qs, PAGE_SIZE, count_key=count_key, fetch=_listing_rows
     )
     page = paginator.get_page(request.GET.get("page"))
     # Cards show the reader's language version (core.multilingual): one query for all.

@@ -45,6 +45,8 @@ from ..rules import REVIEWABLE_BID_STATES
 from .nomination import nominable_members as nominable_members
 from .nomination import nomination_of as nomination_of
 from .ranking import RankingRow as RankingRow
+from .ranking import cached_rubric as cached_rubric
+from .ranking import cached_rubric_is_locked as cached_rubric_is_locked
 from .ranking import compute_ranking as compute_ranking
 from .ranking import invalidate_ranking as invalidate_ranking
 from .ranking import ranking as ranking
@@ -105,7 +107,11 @@ def challenge_for_operator(pk: int) -> Challenge | None:
 
 
 def panel_of(challenge: Challenge) -> Panel | None:
-    return Panel.objects.filter(challenge=challenge).first()
+    """The challenge's panel (no query when it was loaded with `select_related("panel")`)."""
+    try:
+        return challenge.panel
+    except Panel.DoesNotExist:
+        return None
 
 
 def panel_assignments(challenge: Challenge) -> list[ReviewerAssignment]:
@@ -414,18 +420,30 @@ def validation_todo(user: User, organization: Organization | None) -> dict[str, 
     """For the dashboard: milestones the active organization must report or decide."""
     if organization is None or not user.is_authenticated:
         return {"to_report": [], "to_decide": []}
-    base = MilestoneValidation.objects.filter(
-        challenge__state=ChallengeState.IN_VALIDATION
-    ).select_related("milestone", "challenge")
+    to_report = Q(
+        milestone__bid__applicant=organization,
+        milestone__bid__state=BidState.SELECTED,
+        state__in=[MilestoneState.PENDING, MilestoneState.REJECTED],
+    )
+    to_decide = Q(challenge__organization=organization, state=MilestoneState.REPORTED)
+    # One query for both lists (an organization has a handful of milestones in validation).
+    rows = list(
+        MilestoneValidation.objects.filter(challenge__state=ChallengeState.IN_VALIDATION)
+        .filter(to_report | to_decide)
+        .select_related("milestone", "milestone__bid", "challenge")
+        .order_by("pk")[:200]
+    )
     return {
-        "to_report": list(
-            base.filter(
-                milestone__bid__applicant=organization,
-                milestone__bid__state=BidState.SELECTED,
-                state__in=[MilestoneState.PENDING, MilestoneState.REJECTED],
-            )[:20]
-        ),
-        "to_decide": list(
-            base.filter(challenge__organization=organization, state=MilestoneState.REPORTED)[:20]
-        ),
+        "to_report": [
+            v
+            for v in rows
+            if v.milestone.bid.applicant_id == organization.pk
+            and v.milestone.bid.state == BidState.SELECTED
+            and v.state in (MilestoneState.PENDING, MilestoneState.REJECTED)
+        ][:20],
+        "to_decide": [
+            v
+            for v in rows
+            if v.challenge.organization_id == organization.pk and v.state == MilestoneState.REPORTED
+        ][:20],
     }

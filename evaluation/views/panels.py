@@ -83,6 +83,21 @@ def _ranking_page(request: HttpRequest, challenge) -> dict:
     return {"ranking": page.object_list, "page_obj": page}
 
 
+#: History entries on the page: a popular challenge has 10,000 (every review, every seat).
+HISTORY_ENTRIES = 30
+
+
+def _recent_history(challenge) -> dict:
+    """The latest entries, oldest first, and whether older ones exist (one query)."""
+    latest = list(
+        selectors.evaluation_history(challenge).order_by("-at", "-pk")[: HISTORY_ENTRIES + 1]
+    )
+    return {
+        "history": latest[:HISTORY_ENTRIES][::-1],
+        "history_more": len(latest) > HISTORY_ENTRIES,
+    }
+
+
 @login_required
 def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = operator_challenge_or_404(request, pk)
@@ -90,15 +105,15 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "challenge": challenge,
         "panel": panel,
-        "criteria": selectors.rubric(challenge),
-        "rubric_locked": selectors.rubric_is_locked(challenge),
+        "criteria": selectors.cached_rubric(challenge),
+        "rubric_locked": selectors.cached_rubric_is_locked(challenge),
         "can_manage_panel": rules.can_manage_panel(request.user, challenge),
         "can_select": rules.can_select_lead(request.user, challenge),
         "in_validation_stage": challenge.state in rules.VALIDATION_STATES,
         "assignment_states": AssignmentStatus,
         "decision": selectors.decision_of(challenge),
         "appeals": challenge_appeals(challenge),
-        "history": list(selectors.evaluation_history(challenge)),
+        **_recent_history(challenge),
         "trim_from": scoring.TRIM_FROM,
         "disagreement": scoring.DISAGREEMENT_SPREAD,
     }
