@@ -8,7 +8,7 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models must be loaded before the app's modules are.
-        from entities.models import Organization
+        from entities.models import Organization, OrganizationTranslation
         from entities.privacy import register_personal_data
         from notifications.events import register
 
@@ -16,7 +16,13 @@ class ChallengesConfig(AppConfig):
         from .deadlines import install as install_deadline_rows
         from .events import EVENTS
         from .lifecycle import BID, CHALLENGE
-        from .models import Attachment, Challenge, ChallengeKPI
+        from .models import (
+            Attachment,
+            Challenge,
+            ChallengeKPI,
+            ChallengeTranslation,
+            ClarificationQuestion,
+        )
         from .privacy import erase_personal_data, export_personal_data
         from .tasks import queue_bid_receipt, queue_saved_search_alerts
 
@@ -28,10 +34,12 @@ class ChallengesConfig(AppConfig):
         # Saved searches hear about a challenge once it is published (a Celery fan-out).
         CHALLENGE.on("publish", effects=[queue_saved_search_alerts])
         # Cached public pages go stale when what they show changes (challenges.publiccache).
+        # Language versions of a challenge or of its organization's profile, and
+        # published answers to questions, show on the cached pages too.
         publiccache.connect(
             challenge=Challenge,
-            parts=(ChallengeKPI, Attachment),
-            owners=(Organization,),
+            parts=(ChallengeKPI, Attachment, ClarificationQuestion),
+            owners=(Organization, ChallengeTranslation, OrganizationTranslation),
             machine=CHALLENGE,
         )
 

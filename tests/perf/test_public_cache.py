@@ -107,3 +107,28 @@ def test_listing_page_links_only_nearby_pages():
     page, _ = _get(LISTING + "?page=1")
     assert "?page=2" in page and "?page=4" in page
     assert "?page=5" not in page  # 4 pages: 1 2 3 4, nothing more
+
+
+def test_public_cache_visitor_sees_a_published_answer_at_once(django_capture_on_commit_callbacks):
+    from challenges import clarifications
+    from tests.factories import OrganizationFactory
+
+    challenge = listed_challenge(title="Salinity maps")
+    url = reverse("challenges:detail", args=[challenge.pk])
+    asking = OrganizationFactory(capabilities=True)
+    asker = UserFactory()
+    add_member(asking, asker, "viewer")
+    question = clarifications.question_ask(
+        challenge=challenge, organization=asking, by=asker, text="Is the imagery labelled?"
+    )
+    _get(url)
+    assert _get(url)[1]  # cached
+    answerer = UserFactory()
+    add_member(challenge.organization, answerer, "editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        clarifications.question_answer(
+            question=question, by=answerer, answer="Yes, by the provincial survey office."
+        )
+    page, hit = _get(url)
+    assert not hit
+    assert "Yes, by the provincial survey office." in page
