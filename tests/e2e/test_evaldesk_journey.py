@@ -138,4 +138,9 @@ def test_operator_extends_the_deadline(new_page, live_server, settings):
     challenge.refresh_from_db()
     assert challenge.deadline == new
     page.goto(base + f"/challenges/{challenge.pk}/")
-    expect(page.get_by_text("18:00").first).to_be_visible()
+    # The page shows the new deadline in the reader's format, with its time zone.
+    from core.formats import format_datetime
+
+    expect(
+        page.get_by_text(format_datetime(new, language="en")).filter(visible=True).first
+    ).to_be_visible()

@@ -51,7 +51,7 @@ def test_partner_finder_journey(new_page, live_server, settings):
     shot(bidder, "directory")
     bidder.goto(base + challenge.get_absolute_url())
     bidder.get_by_role("link", name="Suggested leads and partners for this challenge").click()
-    expect(bidder.get_by_text("matches: salinity, remote sensing, rice")).to_be_visible()
+    expect(bidder.get_by_text("matches: salinity, remote sensing, and rice")).to_be_visible()
     bidder.get_by_text("Invite Mekong Remote Sensing Lab to your bid").click()
     bidder.get_by_label("Role in the project").fill("Remote sensing data")
     bidder.get_by_label("Contribution").fill("Sentinel-2 salinity maps")
