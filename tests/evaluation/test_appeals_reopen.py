@@ -164,7 +164,7 @@ def test_reopen_page_asks_for_confirmation_then_reopens(client_for, decided, ope
     c = client_for(operator)
     page = reverse("evaluation:operator_challenge", args=[decided.challenge.pk])
     assert url in c.get(page).content.decode()
-    html = c.post(url, {"reason": ""}).content.decode()
+    html = c.post(url, {"reason": "Unfair."}).content.decode()
     assert "Explain why" in html and Decision.objects.exists()
     html = c.post(url, {"reason": REASON}).content.decode()
     assert "Reopen this decision?" in html and Decision.objects.exists()
