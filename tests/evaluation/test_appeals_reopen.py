@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from challenges.enums import BidState, ChallengeState
 from challenges.models import BidTransition, ChallengeTransition
+from challenges.rules import can_view_bid
+from entities.models import User
 from evaluation import appeals, reopening, services
 from evaluation.enums import AppealState, EventAction
 from evaluation.models import Appeal, Decision, EvaluationEvent, SupersededDecision
@@ -50,6 +52,7 @@ def test_reopen_decision_after_upheld_appeal_resets_states_keeps_record_and_tell
 ):
     appeal = _appeal(decided)
     old = Decision.objects.get()
+    assert can_view_bid(decided.demand_owner, decided.bids[0])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         record = reopening.decision_reopen(challenge=decided.challenge, reason=REASON, by=operator)
@@ -61,6 +64,9 @@ def test_reopen_decision_after_upheld_appeal_resets_states_keeps_record_and_tell
     assert record.bid_id == old.bid_id and record.rationale == old.rationale
     assert record.decided_at == old.decided_at and record.quorum_override == OVERRIDE
     assert record.superseded_by == operator and record.reason == REASON
+    # The demand entity saw the bid because it was selected; no longer.
+    owner = User.objects.get(pk=decided.demand_owner.pk)  # a fresh permission cache
+    assert not can_view_bid(owner, decided.bids[0])
     appeal.refresh_from_db()
     assert appeal.state == AppealState.RESOLVED and appeal.response == RESPONSE
     # History: the challenge's and each bid's transitions, the evaluation history.
@@ -168,12 +174,16 @@ def test_reopen_page_asks_for_confirmation_then_reopens(client_for, decided, ope
     assert "Explain why" in html and Decision.objects.exists()
     html = c.post(url, {"reason": REASON}).content.decode()
     assert "Reopen this decision?" in html and Decision.objects.exists()
+    appeal_page = reverse("evaluation:appeal", args=[decided.bids[1].pk])
+    assert url in c.get(appeal_page).content.decode()
+    assert url not in client_for(decided.applicants[1]).get(appeal_page).content.decode()
     response = c.post(url, {"reason": REASON, "confirm": "yes"})
     assert response.status_code == 302 and not Decision.objects.exists()
     decided.refresh()
     assert decided.challenge.state == ChallengeState.EVALUATION
     html = c.get(page).content.decode()
     assert "Earlier decisions" in html and REASON in html
+    assert "The programme office reopened the decision" in c.get(appeal_page).content.decode()
     # The bidder's page says the decision was reopened.
     bid_page = client_for(decided.applicants[0]).get(
         reverse("challenges:bid_detail", args=[decided.bids[0].pk])
