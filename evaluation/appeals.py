@@ -83,7 +83,11 @@ def _guard_answer(change: Change) -> None:
     appeal.decided_at = change.now
 
 
-_ACTIONS = {"uphold": EventAction.APPEAL_UPHELD, "reject": EventAction.APPEAL_REJECTED}
+_ACTIONS = {
+    "uphold": EventAction.APPEAL_UPHELD,
+    "reject": EventAction.APPEAL_REJECTED,
+    "resolve": EventAction.APPEAL_RESOLVED,  # the row is added by `evaluation.reopening`
+}
 
 
 def _history(change: Change) -> EvaluationEvent:

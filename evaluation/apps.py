@@ -15,7 +15,7 @@ class EvaluationConfig(AppConfig):
         from entities.models import Membership
         from notifications.events import register
 
-        from . import documents
+        from . import documents, reopening
         from .events import EVENTS
         from .lifecycle import install
         from .services import decision
@@ -27,6 +27,7 @@ class EvaluationConfig(AppConfig):
 
         register(*EVENTS)
         install()
+        reopening.install()  # reopening the decision after an upheld appeal
         # The losing bids of a decision are told by the workers, not by the request.
         if queue_decision_feedback not in decision.FEEDBACK_FAN_OUT:
             decision.FEEDBACK_FAN_OUT.append(queue_decision_feedback)

@@ -164,3 +164,25 @@ class AppealDecisionForm(forms.Form):
                 _("Write at least a sentence or two (20 characters or more).")
             )
         return value
+
+
+class ReopenDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the decision reopened?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_(
+            "Kept with the superseded decision and sent to every bidder and the demand entity."
+        ),
+    )
+
+    def clean_reason(self) -> str:
+        value = self.cleaned_data["reason"].strip()
+        if len(value) < 20:
+            raise forms.ValidationError(
+                _(
+                    "Explain why the decision is reopened in a sentence or two "
+                    "(20 characters or more)."
+                )
+            )
+        return value

@@ -84,3 +84,39 @@ class Appeal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == AppealState.FILED
+
+
+class SupersededDecision(models.Model):
+    """A lead decision set aside when the programme office reopened it after an upheld appeal.
+
+    The `Decision` row is moved here (every field kept) so that a new decision can be
+    recorded once, with who reopened it, when and why.
+    """
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.PROTECT, related_name="superseded_decisions"
+    )
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="superseded_decisions")
+    rationale = models.TextField(_("rationale"), max_length=5000)
+    ranking = models.JSONField(_("ranking at the time of the decision"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    quorum_override = models.TextField(
+        _("reason for deciding below the review quorum"), blank=True, max_length=5000
+    )
+    short_of_reviews = models.JSONField(default=list, blank=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    superseded_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("why the decision was reopened"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("superseded lead decision")
+        verbose_name_plural = _("superseded lead decisions")
+        ordering = ["-superseded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} → {self.bid_id} (superseded)"

@@ -37,6 +37,7 @@ class AppealState(models.TextChoices):
     FILED = "filed", _("Filed, awaiting the programme office")
     UPHELD = "upheld", _("Upheld: the programme office will decide again")
     REJECTED = "rejected", _("Rejected")
+    RESOLVED = "resolved", _("Upheld: the decision was reopened")
 
 
 # Appeals that hold the validation back until the programme office decides again.
@@ -80,6 +81,8 @@ class EventAction(models.TextChoices):
     APPEAL_FILED = "appeal_filed", _("Appeal filed")
     APPEAL_UPHELD = "appeal_upheld", _("Appeal upheld")
     APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
+    APPEAL_RESOLVED = "appeal_resolved", _("Upheld appeal resolved by reopening the decision")
+    DECISION_REOPENED = "decision_reopened", _("Lead decision reopened")
     VALIDATION_STARTED = "validation_started", _("Validation started")
     MILESTONE_REPORTED = "milestone_reported", _("Milestone reported")
     MILESTONE_ACCEPTED = "milestone_accepted", _("Milestone accepted")

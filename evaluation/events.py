@@ -229,6 +229,20 @@ EVENTS: list[Event] = [
         action=_("View the appeal"),
     ),
     Event(
+        key="decision.reopened",
+        category=DECISION,
+        mandatory=True,
+        label=_("The lead decision is reopened after an upheld appeal"),
+        subject=_("Lead decision reopened: %(challenge)s"),
+        body=_(
+            "After an upheld appeal, the programme office has reopened the lead decision on "
+            "“%(challenge)s”. The earlier selection no longer stands; every bid is back under "
+            "review, and a new decision will be recorded and sent to every bidder.\n\n"
+            "The programme office's reasons: %(reason)s"
+        ),
+        action=_("View the challenge"),
+    ),
+    Event(
         key="validation.started",
         category=VALIDATION,
         mandatory=True,

@@ -478,6 +478,6 @@ class BidToReview(Bid):
 
 
 # The evaluation desk's models (allocations, appeals) live in their own module.
-from .desk_models import Appeal, BidAllocation  # noqa: E402
+from .desk_models import Appeal, BidAllocation, SupersededDecision  # noqa: E402
 
-__all__ = ["Appeal", "BidAllocation"]
+__all__ = ["Appeal", "BidAllocation", "SupersededDecision"]

@@ -53,6 +53,11 @@ urlpatterns = [
     path("operator/evaluation/<int:pk>/decide/", decision.decide, name="decide"),
     # appeals against the decision (the bidder files, the programme office answers)
     path("bids/<int:pk>/appeal/", appeals.appeal, name="appeal"),
+    path(
+        "operator/evaluation/<int:pk>/decision/reopen/",
+        appeals.reopen_decision,
+        name="reopen_decision",
+    ),
     # the demand entity
     path("challenges/<int:pk>/reviewer-nomination/", nomination.nominate, name="nominate"),
     # stage 4: validation

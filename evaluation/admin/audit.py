@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ..models import Decision, EvaluationEvent
+from ..models import Decision, EvaluationEvent, SupersededDecision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -28,6 +28,24 @@ class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("challenge", "bid", "decided_by", "decided_at")
     list_select_related = ("challenge", "bid__applicant", "bid__challenge", "decided_by")
     readonly_fields = ("challenge", "bid", "rationale", "ranking", "decided_by", "decided_at")
+
+
+@admin.register(SupersededDecision)
+class SupersededDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("challenge", "bid", "decided_at", "superseded_by", "superseded_at")
+    list_select_related = ("challenge", "bid__applicant", "bid__challenge", "superseded_by")
+    readonly_fields = (
+        "challenge",
+        "bid",
+        "rationale",
+        "ranking",
+        "decided_by",
+        "decided_at",
+        "quorum_override",
+        "superseded_by",
+        "superseded_at",
+        "reason",
+    )
 
 
 @admin.register(EvaluationEvent)

@@ -12,7 +12,14 @@ from challenges.models import Bid, Challenge
 
 from .. import allocation, rules
 from ..enums import AssignmentStatus, ReviewStatus
-from ..models import Appeal, BidAllocation, ConflictDeclaration, Review, ReviewerAssignment
+from ..models import (
+    Appeal,
+    BidAllocation,
+    ConflictDeclaration,
+    Review,
+    ReviewerAssignment,
+    SupersededDecision,
+)
 from .quorum import quorum_minimum
 
 # A reviewer's work on one panel, as the operator and the reviewer see it.
@@ -235,4 +242,13 @@ def challenge_appeals(challenge: Challenge) -> list[Appeal]:
         Appeal.objects.filter(challenge=challenge)
         .select_related("bid__applicant")
         .order_by("filed_at", "pk")
+    )
+
+
+def superseded_decisions(challenge: Challenge) -> list[SupersededDecision]:
+    """Decisions set aside when the programme office reopened them, newest first."""
+    return list(
+        SupersededDecision.objects.filter(challenge=challenge).select_related(
+            "bid__applicant", "decided_by", "superseded_by"
+        )
     )

@@ -210,6 +210,8 @@ def decision_feedback_send(*, bid_id: int) -> bool:
             content_type__app_label=Bid._meta.app_label,
             content_type__model=Bid._meta.model_name,
             object_id=str(bid.pk),
+            # Since this decision: a reopened decision tells the bidder again.
+            created_at__gte=bid.state_changed_at,
         )
         if told.exists():
             return False

@@ -8,16 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Bid
 from entities.rules import is_operator, membership_of
 
-from .. import appeals, rules
-from ..desk_forms import AppealDecisionForm, AppealForm
+from .. import appeals, reopening, rules
+from ..desk_forms import AppealDecisionForm, AppealForm, ReopenDecisionForm
 from ..models import Appeal
-from ._common import show_errors
+from ._common import operator_challenge_or_404, show_errors
 
 
 def _bid_and_appeal_or_404(request: HttpRequest, pk: int) -> tuple[Bid, Appeal | None]:
@@ -47,6 +48,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         "refusal": rules.appeal_refusal(request.user, bid, now=timezone.now()),
         "confirming": False,
         "window": settings.APPEAL_WINDOW_DAYS,
+        "can_reopen": reopening.can_reopen_decision(request.user, bid.challenge),
     }
     if existing is None:
         form = AppealForm(request.POST or None)
@@ -95,3 +97,43 @@ def _decide(request: HttpRequest, appeal: Appeal, form: AppealDecisionForm) -> b
         else _("The appeal is rejected; the decision stands."),
     )
     return True
+
+
+@login_required
+def reopen_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen the lead decision after an upheld appeal: the reason, a confirmation, the change."""
+    challenge = operator_challenge_or_404(request, pk)
+    back = reverse("evaluation:operator_challenge", args=[challenge.pk])
+    refusal = reopening.reopen_refusal(challenge)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
+    form = ReopenDecisionForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            confirming = True
+        else:
+            try:
+                reopening.decision_reopen(
+                    challenge=challenge, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ValidationError as exc:
+                show_errors(request, exc, form)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The decision is reopened: every bid is back under review and every "
+                        "bidder has been told. Select the lead again when ready."
+                    ),
+                )
+                return redirect(back)
+    context = {
+        "challenge": challenge,
+        "form": form,
+        "confirming": confirming and not form.errors,
+        "decision": getattr(challenge, "decision", None),
+        "upheld": [a for a in appeals.blocking_appeals(challenge) if not a.is_open],
+    }
+    return render(request, "evaluation/reopen_decision.html", context)

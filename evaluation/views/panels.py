@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from challenges.enums import ChallengeState
 
-from .. import rules, scoring, selectors, services
+from .. import reopening, rules, scoring, selectors, services
 from ..desk_forms import QuorumForm
 from ..enums import AssignmentStatus
 from ..forms import (
@@ -26,7 +26,7 @@ from ..forms import (
     criterion_initial,
 )
 from ..models import ReviewerAssignment
-from ..selectors.desk import challenge_appeals, reviewer_loads
+from ..selectors.desk import challenge_appeals, reviewer_loads, superseded_decisions
 from ..selectors.quorum import quorum_state
 from ._common import operator_challenge_or_404, show_errors
 
@@ -113,6 +113,8 @@ def operator_challenge(request: HttpRequest, pk: int) -> HttpResponse:
         "assignment_states": AssignmentStatus,
         "decision": selectors.decision_of(challenge),
         "appeals": challenge_appeals(challenge),
+        "can_reopen": reopening.can_reopen_decision(request.user, challenge),
+        "superseded": superseded_decisions(challenge),
         **_recent_history(challenge),
         "trim_from": scoring.TRIM_FROM,
         "disagreement": scoring.DISAGREEMENT_SPREAD,

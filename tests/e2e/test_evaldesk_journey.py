@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from challenges.enums import BidState
 from evaluation import services
 from evaluation.enums import AppealState
-from evaluation.models import Appeal, BidAllocation
+from evaluation.models import Appeal, BidAllocation, Decision, SupersededDecision
 from tests.e2e.conftest import shot
 from tests.e2e.test_evaluation_journey import sign_in
 from tests.evaluation.conftest import assign, build_scenario
@@ -25,6 +26,7 @@ GROUNDS = (
     "Two reviewers scored our data plan without reading the annex on the local data "
     "agreements; the ranking rests on that mistake."
 )
+REOPEN_REASON = "The upheld appeal shows the ranking was flawed; the lead is selected again."
 
 
 def test_operator_confirms_the_suggested_allocation(new_page, live_server, settings):
@@ -106,6 +108,45 @@ def test_bidder_appeals_and_the_office_answers(new_page, live_server, settings):
     bidder.set_viewport_size(PHONE)
     shot(bidder, "appeal-answered-phone")
     assert Appeal.objects.get().state == AppealState.UPHELD
+
+    # The programme office reopens the decision (with a confirmation step) ...
+    ops.reload()
+    ops.get_by_role("link", name="Reopen the decision…").click()
+    ops.get_by_label("Why is the decision reopened?").fill(REOPEN_REASON)
+    shot(ops, "reopen-form")
+    ops.get_by_role("button", name="Continue").click()
+    expect(ops.get_by_role("heading", name="Reopen this decision?")).to_be_visible()
+    ops.set_viewport_size(PHONE)
+    shot(ops, "reopen-confirm-phone")
+    ops.set_viewport_size(DESKTOP)
+    ops.get_by_role("button", name="Confirm: reopen the decision").click()
+    expect(ops.get_by_text("The decision is reopened")).to_be_visible()
+    expect(ops.get_by_role("heading", name="Earlier decisions")).to_be_visible()
+    expect(ops.locator("#decision").get_by_text(REOPEN_REASON)).to_be_visible()
+    shot(ops, "decision-reopened")
+    assert Appeal.objects.get().state == AppealState.RESOLVED
+    assert not Decision.objects.exists() and SupersededDecision.objects.count() == 1
+
+    # ... the bidder sees it on its bid page ...
+    bidder.goto(base + f"/bids/{loser_bid.pk}/")
+    expect(bidder.locator("#decision-reopened")).to_contain_text(REOPEN_REASON)
+    shot(bidder, "bid-decision-reopened-phone")
+    bidder.set_viewport_size(DESKTOP)
+    shot(bidder, "bid-decision-reopened")
+
+    # ... and the office decides again on the normal decision page.
+    ops.get_by_role("link", name="Select the lead…").click()
+    ops.get_by_label(loser_bid.applicant.legal_name).check()
+    ops.get_by_label("Rationale").fill("Once the annex is read, this bid is the strongest.")
+    ops.get_by_label("Reason to decide below the review quorum").fill(
+        "The funding window closes this week; waiting is not possible."
+    )
+    ops.get_by_role("button", name="Continue").click()
+    ops.get_by_role("button", name="Confirm the selection").click()
+    expect(ops.get_by_text("is selected as the lead")).to_be_visible()
+    assert Decision.objects.get().bid_id == loser_bid.pk
+    loser_bid.refresh_from_db()
+    assert loser_bid.state == BidState.SELECTED
 
 
 def test_operator_extends_the_deadline(new_page, live_server, settings):
