@@ -85,9 +85,15 @@ def _plan(bid: Bid) -> dict[str, Any]:
     }
 
 
-def bid_submission_content(bid: Bid) -> dict[str, Any]:
-    """Everything submitted in a bid, as plain JSON-ready data (the hashed content)."""
+def bid_submission_content(
+    bid: Bid, *, partner_snapshots: list[EligibilityRecord] | None = None
+) -> dict[str, Any]:
+    """Everything submitted in a bid, as plain JSON-ready data (the hashed content).
+
+    `partner_snapshots`: the partners' records just stored (at submission), else read back.
+    """
     record = bid.eligibility_record
+    snapshots = partner_records(bid) if partner_snapshots is None else partner_snapshots
     return {
         "bid": bid.pk,
         "challenge": {"id": bid.challenge_id, "title": bid.challenge.title},
@@ -122,17 +128,19 @@ def bid_submission_content(bid: Bid) -> dict[str, Any]:
         ],
         "eligibility": record.report if record else None,
         "partner_eligibility": [
-            {"organization": r.organization_id, "report": r.report} for r in partner_records(bid)
+            {"organization": r.organization_id, "report": r.report}
+            for r in sorted(snapshots, key=lambda r: r.organization_id)
         ],
         "submitted_at": _iso(bid.submitted_at),
     }
 
 
-def bid_submission_sha256(bid: Bid) -> str:
+def bid_submission_sha256(
+    bid: Bid, *, partner_snapshots: list[EligibilityRecord] | None = None
+) -> str:
     """SHA-256 (hex) of the canonical JSON of `bid_submission_content`."""
-    canonical = json.dumps(
-        bid_submission_content(bid), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
+    content = bid_submission_content(bid, partner_snapshots=partner_snapshots)
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

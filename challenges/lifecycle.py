@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +40,7 @@ from notifications.services import notify
 
 from .documents import bid_submission_sha256
 from .enums import BidState, ChallengeState
-from .models import Bid, BidTransition, Challenge, ChallengeTransition
+from .models import Bid, BidPartner, BidTransition, Challenge, ChallengeTransition
 from .prechecks import (
     Precheck,
     bid_missing,
@@ -130,6 +131,12 @@ def applicant_members(change: Change) -> list[User]:
 
 
 def _partner_organization_ids(bid: Bid) -> list[int]:
+    if "partners" in getattr(bid, "_prefetched_objects_cache", {}):  # the submit guard's
+        return [
+            p.organization_id
+            for p in sorted(bid.partners.all(), key=lambda p: p.pk)
+            if p.organization_id
+        ]
     return list(
         bid.partners.filter(organization__isnull=False)
         .order_by("pk")
@@ -343,11 +350,21 @@ def _lock_bid(bid: Bid) -> Bid:
 
 def _guard_bid_submit(change: Change) -> None:
     bid = change.obj
+    # What the pre-check and the receipt's hash read, loaded once (constant in partners).
+    prefetch_related_objects(
+        [bid],
+        Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
+        "mode_plans",
+        "team",
+        "budget_lines",
+        "milestones",
+        "attachments",
+    )
     precheck = bid_precheck(bid, now=change.now)
     if not precheck.ready:
         _refuse(precheck)
     # The lead's and every partner's snapshot in one INSERT, whatever their number.
-    record, *_partners = eligibility_records_create(
+    record, *partner_snapshots = eligibility_records_create(
         [(bid.applicant, precheck.report, f"bid:{bid.pk}")]
         + [
             (partner.organization, partner_report, f"bid:{bid.pk}:partner")
@@ -356,7 +373,8 @@ def _guard_bid_submit(change: Change) -> None:
     )
     bid.eligibility_record = record
     bid.submitted_at = change.now
-    bid.submission_sha256 = bid_submission_sha256(bid)  # printed on the receipt
+    # Printed on the receipt.
+    bid.submission_sha256 = bid_submission_sha256(bid, partner_snapshots=partner_snapshots)
     change.data["eligibility_record"] = record
 
 

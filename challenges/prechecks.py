@@ -220,7 +220,10 @@ def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
     queries whatever the number of partners).
     """
     now = now or timezone.now()
-    partners = list(bid.partners.select_related("organization"))
+    if "partners" in getattr(bid, "_prefetched_objects_cache", {}):
+        partners = list(bid.partners.all())  # loaded with their organizations (submit guard)
+    else:
+        partners = list(bid.partners.select_related("organization"))
     problems = []
     closed = bidding_problem(bid.challenge, now)
     if closed:

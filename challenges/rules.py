@@ -91,7 +91,9 @@ def can_view_bid(user: AnyUser, bid: Bid) -> bool:
         return True
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.has_perm("challenges.view_bid", bid)
+    # The applicant's members always may (their membership is already loaded per request);
+    # everyone else through the object permission (partners, assigned reviewers).
+    return is_applicant_member(user, bid) or user.has_perm("challenges.view_bid", bid)
 
 
 def is_applicant_member(user: AnyUser, bid: Bid) -> bool:

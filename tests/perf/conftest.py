@@ -6,8 +6,9 @@ from tests.evaluation.conftest import Scenario, assign, build_scenario, review
 from tests.factories import ReviewerFactory
 
 
-def reviewed_scenario(operator, *, bids: int, reviewers: int = 2) -> tuple[Scenario, list]:
-    """A challenge in evaluation with `bids` bids, each scored by every reviewer."""
+def reviewed_scenario(operator, *, bids: int, reviewers: int = 3) -> tuple[Scenario, list]:
+    """A challenge in evaluation with `bids` bids, each scored by every reviewer (the
+    default three meet the panel's default review quorum)."""
     from portal.demo import builders
 
     scenario = build_scenario(operator=operator, bids=bids)

@@ -80,6 +80,12 @@ def test_challenge_detail_queries_are_constant():
     assert _queries(Client(), url) == before <= MAX_QUERIES
 
 
+# The operator's challenge page also shows the review quorum, every reviewer's load and
+# allocation, appeals and earlier decisions (issue 15): constant in the number of bids,
+# but above the issue-11 target of 10 queries (README "Performance at programme scale").
+BUDGET = {"ranking": 21}
+
+
 def _evaluation_counts(client_for, operator, bids: int) -> dict[str, int]:
     scenario, seats = reviewed_scenario(operator, bids=bids)
     challenge = scenario.challenge
@@ -104,5 +110,5 @@ def test_evaluation_and_member_pages_queries_are_constant(client_for, operator):
     small = _evaluation_counts(client_for, operator, 2)
     large = _evaluation_counts(client_for, operator, 5)
     assert small == large
-    too_many = {page: n for page, n in large.items() if n > MAX_QUERIES}
+    too_many = {page: n for page, n in large.items() if n > BUDGET.get(page, MAX_QUERIES)}
     assert not too_many, too_many
