@@ -86,7 +86,7 @@ def test_phone_shows_deadline_and_action_first_and_folds_filters(new_page, live_
     cta = page.locator(".mobile-cta")
     expect(cta).to_be_visible()
     expect(cta).to_contain_text("Bidding deadline")
-    action = cta.get_by_role("link", name="Open your bid")
+    action = cta.get_by_role("link", name="Continue your bid")
     box = action.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 844, box
     shot(page, "challenge-phone")
