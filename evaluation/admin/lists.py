@@ -22,9 +22,9 @@ from ._common import BidRow
 PER_PAGE = 50
 
 
-def page_of(request: HttpRequest, items: QuerySet | list, per_page: int = PER_PAGE) -> Page:
+def page_of(request: HttpRequest, items: QuerySet | list) -> Page:
     """The requested page; a missing, malformed or out-of-range number gives the first or last."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def chosen_challenge(request: HttpRequest, choices: list[tuple[int, str]]) -> int | None:
