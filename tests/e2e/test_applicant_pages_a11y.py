@@ -115,6 +115,10 @@ def _review_world():
     seat = assign(s, reviewer)
     declared, undeclared = s.bids[1], s.bids[0]
     services.conflict_declare(assignment=seat, bid=declared, has_conflict=False, by=reviewer)
+    # A second panel: the bid list then offers its challenge filter.
+    more = build_scenario(operator=operator, bids=1)
+    services.panel_create(challenge=more.challenge, by=operator)
+    assign(more, reviewer)
     return reviewer, seat, declared, undeclared
 
 
@@ -150,6 +154,11 @@ def test_review_pages_have_no_axe_violations_and_fit_a_phone(new_page, live_serv
     assert not found, "\n\n".join(f"{p}\n{v}" for p, v in found.items())
     page.goto(base + pages["review-bid-list"])
     expect(page.get_by_role("heading", level=1, name="Bids to review")).to_be_visible()
+    page.get_by_label("Challenge").select_option(str(declared.challenge_id))
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("link", name="Show all bids")).to_be_visible()
+    expect(page.locator("table.review-list tbody tr")).to_have_count(2)
+    shot(page, "review-bid-list-filtered")
     expect(
         page.get_by_role("link", name=re.compile(declared.applicant.legal_name)).first
     ).to_be_visible()
