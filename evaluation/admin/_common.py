@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -15,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from challenges.enums import BidState, ChallengeState
 
-from .. import rules, selectors
+from .. import rules
 from ..enums import ReviewStatus
 
 
@@ -96,25 +95,6 @@ class BidRow:
     @property
     def action_label(self) -> str:
         return PROGRESS_ACTIONS.get(self.status, OPEN_ACTION)
-
-
-class MyChallengeFilter(admin.SimpleListFilter):
-    title = gettext_lazy("challenge")
-    parameter_name = "challenge"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(a.panel.challenge_id), a.panel.challenge.title)
-            for a in selectors.reviewer_assignments(request.user).order_by(
-                "panel__challenge__title"
-            )
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(challenge_id=int(value))
-        return queryset
 
 
 class ReviewerOnlyMixin:

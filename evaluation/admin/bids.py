@@ -13,49 +13,35 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from challenges.enums import ChallengeState
 
 from .. import rules, selectors, services
 from ..forms import ConflictForm, LateConflictForm, ReviewForm
 from ..models import BidToReview
-from ._common import BidRow, MyChallengeFilter, ReviewerOnlyMixin, bid_label
+from ._common import ReviewerOnlyMixin, bid_label
 from .bid_page import BidPage
+from .lists import bid_list_context
 
 
 class BidToReviewAdmin(ReviewerOnlyMixin, admin.ModelAdmin):
     """The bids on the reviewer's panels; each opens the declaration, then the score sheet."""
 
-    list_display = ("label", "challenge_title", "your_status")
-    list_display_links = ("label",)
-    list_filter = (MyChallengeFilter,)
-    list_per_page = 50
     ordering = ("challenge__title", "submitted_at", "pk")
-    change_list_template = "review/bid_list.html"
 
     def get_queryset(self, request: HttpRequest):
         return selectors.reviewer_bids(request.user, queryset=BidToReview.objects.all())
 
-    @admin.display(description=gettext_lazy("Bid"))
-    def label(self, obj: BidToReview) -> str:
-        return bid_label(obj)
-
-    @admin.display(description=gettext_lazy("Challenge"))
-    def challenge_title(self, obj: BidToReview) -> str:
-        return obj.challenge.title
-
-    @admin.display(description=gettext_lazy("Your status"))
-    def your_status(self, obj: BidToReview) -> str:
-        row = BidRow.of(obj)
-        return format_html(
-            '<span class="review-status {}">{}</span>', row.status_class, row.status_label
-        )
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        """The list in the portal's look (not Django's change list): see `lists`."""
+        request.current_app = self.admin_site.name
+        bids = self.get_queryset(request).order_by(*self.ordering)
+        context = {**self.admin_site.each_context(request), **bid_list_context(request, bids)}
+        return TemplateResponse(request, "review/bid_list.html", context)
 
     # ------------------------------------------------------------------ the bid page
     def change_view(
@@ -66,7 +52,7 @@ class BidToReviewAdmin(ReviewerOnlyMixin, admin.ModelAdmin):
         bid = selectors.bid_for_review(obj.pk) if obj is not None else None
         assignment = rules.active_assignment(request.user, bid.challenge) if bid else None
         if assignment is None:  # not on the reviewer's panels, or removed since the list
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            raise Http404(_("There is no such bid among those you review."))
         page = BidPage.load(request.user, bid, assignment)
         if request.method == "POST":
             response = self._handle_post(request, page)

@@ -58,6 +58,16 @@ class ReviewSite(admin.AdminSite):
         """Passwords (and two-factor) are managed on the portal's account pages."""
         return redirect("account_change_password")
 
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Signing out happens on the portal's own page (the admin's page looks like another site)."""
+        return redirect("account_logout")
+
+    def app_index(
+        self, request: HttpRequest, app_label: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The admin's per-app index would look like another site: the panel's index instead."""
+        return redirect(f"{self.name}:index")
+
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         request.current_app = self.name
         assignments = sorted(

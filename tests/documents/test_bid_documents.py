@@ -61,7 +61,8 @@ def test_receipt_is_rendered_at_submission_in_the_submitters_language(
     assert THAI_TITLE in text
     assert CHINESE_PARTNER in text
     assert bid.submission_sha256 in text.replace("\n", "")
-    assert "LEAD_IN_GUANGXI" in text  # the stored eligibility report
+    assert "450100" in text  # the stored eligibility report's evidence (Guangxi region)
+    assert "LEAD_IN_GUANGXI" not in text  # rule codes are for operators, not applicants
     assert "GMT+08:00" in text  # the server time with its zone
 
 
