@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,7 +39,7 @@ from notifications.services import notify
 
 from .documents import bid_submission_sha256
 from .enums import BidState, ChallengeState
-from .models import Bid, BidPartner, BidTransition, Challenge, ChallengeTransition
+from .models import Bid, BidTransition, Challenge, ChallengeTransition
 from .prechecks import (
     Precheck,
     bid_missing,
@@ -48,6 +47,7 @@ from .prechecks import (
     bidding_problem,
     challenge_missing,
     challenge_precheck,
+    load_for_submission,
 )
 
 __all__ = [
@@ -131,17 +131,9 @@ def applicant_members(change: Change) -> list[User]:
 
 
 def _partner_organization_ids(bid: Bid) -> list[int]:
-    if "partners" in getattr(bid, "_prefetched_objects_cache", {}):  # the submit guard's
-        return [
-            p.organization_id
-            for p in sorted(bid.partners.all(), key=lambda p: p.pk)
-            if p.organization_id
-        ]
-    return list(
-        bid.partners.filter(organization__isnull=False)
-        .order_by("pk")
-        .values_list("organization_id", flat=True)
-    )
+    # The submit guard has the partners loaded already; other transitions ask once.
+    partners = sorted(bid.partners.all(), key=lambda p: p.pk)
+    return [p.organization_id for p in partners if p.organization_id]
 
 
 def partner_members(change: Change) -> list[User]:
@@ -350,16 +342,7 @@ def _lock_bid(bid: Bid) -> Bid:
 
 def _guard_bid_submit(change: Change) -> None:
     bid = change.obj
-    # What the pre-check and the receipt's hash read, loaded once (constant in partners).
-    prefetch_related_objects(
-        [bid],
-        Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
-        "mode_plans",
-        "team",
-        "budget_lines",
-        "milestones",
-        "attachments",
-    )
+    load_for_submission(bid)  # what the pre-check and the receipt's hash read, once
     precheck = bid_precheck(bid, now=change.now)
     if not precheck.ready:
         _refuse(precheck)

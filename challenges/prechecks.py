@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -211,6 +212,20 @@ def bidding_problem(challenge: Challenge, now: dt.datetime) -> str | None:
             else "—"
         }
     return None
+
+
+def load_for_submission(bid: Bid) -> None:
+    """Load, once, the parts of a bid its pre-check and its receipt hash read: a constant
+    number of queries whatever the number of partners (the submit guard calls it)."""
+    prefetch_related_objects(
+        [bid],
+        Prefetch("partners", queryset=BidPartner.objects.select_related("organization")),
+        "mode_plans",
+        "team",
+        "budget_lines",
+        "milestones",
+        "attachments",
+    )
 
 
 def bid_precheck(bid: Bid, *, now: dt.datetime | None = None) -> Precheck:
