@@ -30,9 +30,12 @@ def _editor(challenge):
 
 ALL_STATES = list(ChallengeState.values)
 # Rows whose guard needs a selected bid and its milestones, or a new deadline, are covered
-# in tests/evaluation (test_validation, test_deadline_control).
+# in tests/evaluation (test_validation, test_deadline_control); reopening needs an upheld
+# appeal (test_appeals_reopen).
 ACTIONS = [
-    a for a in CHALLENGE.transitions if a not in ("start_validation", "validate", "extend_deadline")
+    a
+    for a in CHALLENGE.transitions
+    if a not in ("start_validation", "validate", "extend_deadline", "reopen_decision")
 ]
 CASES = [(action, state) for action in ACTIONS for state in ALL_STATES]
 

@@ -12,7 +12,7 @@ from challenges.models import Challenge
 from challenges.search import update_search_vector
 from entities.enums import MembershipRole
 from tests.challenges.factories import ChallengeFactory
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import pass_second_factor, shot
 from tests.factories import UserFactory, add_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def test_language_versions_journey(new_page, live_server):
     page.get_by_label("Email").fill(editor.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)  # staff enrolled a second factor
     page.goto(f"{base}/challenges/{challenge.pk}/")
     page.get_by_role("link", name="Language versions").click()
     page.get_by_label("Language of this version").select_option("zh-hans")
@@ -85,6 +86,7 @@ def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
     page.get_by_label("Email").fill(operator.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)  # staff enrolled a second factor
     page.goto(f"{base}/operator/evaluation/{scenario.challenge.pk}/rubric/")
     page.get_by_role("link", name="Rubric in other languages").click()
     page.get_by_label("Language of the version to edit").select_option("th")
@@ -102,6 +104,7 @@ def test_rubric_and_profile_versions_pages(new_page, live_server, operator):
     member.get_by_label("Email").fill(owner.email)
     member.get_by_label("Password").fill(PASSWORD)
     member.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(member)  # staff enrolled a second factor
     member.goto(f"{base}/organizations/{org.pk}/")
     member.get_by_role("link", name="Profile in other languages").click()
     member.get_by_label("Language of this version").select_option("th")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from entities.enums import MembershipRole
 from entities.models import PrivacyConsent, User
 from entities.privacy import NOTICE_VERSION
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import pass_second_factor, shot
 from tests.e2e.test_challenge_journey import PASSWORD
 from tests.factories import OrganizationFactory, UserFactory, add_member
 
@@ -32,6 +32,7 @@ def _sign_in(page, base: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In", exact=True).click()
+    pass_second_factor(page)  # staff enrolled a second factor
 
 
 def test_privacy_journey(new_page, live_server, settings):
