@@ -73,3 +73,14 @@ def test_listing_filter_fields_keep_each_requests_values():
 def _checked(page: str, code: str) -> bool:
     tag = page.split(f'value="{code}"')[1].split(">")[0]
     return "checked" in tag
+
+
+def test_public_stamp_is_read_once_per_page_and_unpinned_by_a_change():
+    from challenges import publiccache
+
+    with publiccache.pinned():
+        stamp = publiccache.generation()
+        publiccache.cache.set(publiccache.GENERATION_KEY, "elsewhere", None)
+        assert publiccache.generation() == stamp  # read once for the page
+        publiccache.invalidate_public_pages()
+        assert publiccache.generation() not in (stamp, "elsewhere")
