@@ -41,6 +41,10 @@ class QuorumState:
     def met(self) -> bool:
         return not self.short
 
+    @property
+    def met_count(self) -> int:
+        return len(self.lines) - len(self.short)
+
     def short_names(self) -> str:
         return ", ".join(
             f"{line.bid.applicant.legal_name} ({line.reviews}/{line.needed})" for line in self.short
@@ -74,6 +78,8 @@ def quorum_state(challenge: Challenge) -> QuorumState:
     bids = list(
         Bid.objects.filter(challenge_id=challenge.pk, state__in=REVIEWABLE_BID_STATES)
         .select_related("applicant")
+        # What a quorum line shows and records: the bid and its lead's name (1,000 bids).
+        .only("id", "applicant__id", "applicant__legal_name")
         .annotate(submitted=Count("reviews", filter=counted))
         .order_by("pk")
     )
