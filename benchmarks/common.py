@@ -37,6 +37,24 @@ PASSWORD = "Bench-Portal-2026"
 OPERATOR_EMAIL = "bench.operator@bench.example"
 REVIEWER_EMAIL = "bench.reviewer@bench.example"
 MEMBER_EMAIL = "bench.member@bench.example"
+# The authenticator app of the operator and the reviewer (second_factor.py), base32.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, period: int = 30, digits: int = 6) -> str:
+    """The current TOTP code of `secret` (RFC 6238, SHA-1, as allauth checks it)."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // period), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
+
 
 # The one big challenge in evaluation (found by its title) and the version of the seed:
 # change SEED_VERSION whenever seed.py builds something different.

@@ -78,6 +78,12 @@ def seed(args: argparse.Namespace) -> None:
         print(done.stdout, end="", file=sys.stderr)
 
 
+def second_factor(args: argparse.Namespace) -> None:
+    """Staff and reviewers must use a second factor: give them an authenticator app."""
+    for url in (args.database_url, args.small_database_url):
+        _python("second_factor.py", f"--database-url={url}")
+
+
 def collectstatic() -> None:
     log("collecting static files into benchmarks/.static")
     env = common.environment(common.LARGE_DB_URL)
@@ -319,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     if not args.skip_seed:
         seed(args)
+    second_factor(args)
     collectstatic()
     flush_cache()
     keys = args.keys

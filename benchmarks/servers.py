@@ -67,6 +67,9 @@ class Response:
     headers: list[tuple[str, str]]
     body: bytes
 
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
     def cookies(self) -> dict[str, str]:
         out = {}
         for name, value in self.headers:
@@ -202,7 +205,36 @@ class Server:
         session = answer.cookies().get("sessionid")
         if answer.status != 302 or not session:
             raise SystemExit(f"signing in {email} failed: HTTP {answer.status}")
+        if "/2fa/authenticate/" in answer.header("Location"):
+            session = self._second_step(csrf, session, origin)
         return f"csrftoken={csrf}; sessionid={session}"
+
+    def _second_step(self, csrf: str, session: str, origin: str) -> str:
+        """Answer the login's second step with the authenticator app's current code."""
+        from benchmarks.common import totp_code
+
+        cookie = f"csrftoken={csrf}; sessionid={session}"
+        page = self.get("/accounts/2fa/authenticate/", cookie)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+        if page.status != 200 or not token:
+            raise SystemExit(f"second step answered {page.status} without a CSRF token")
+        answer = self.request(
+            "POST",
+            "/accounts/2fa/authenticate/",
+            headers={
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": f"{origin}/accounts/2fa/authenticate/",
+            },
+            body=urlencode(
+                {"code": totp_code(), "csrfmiddlewaretoken": token.group(1).decode()}
+            ).encode(),
+        )
+        session = answer.cookies().get("sessionid") or session
+        if answer.status != 302 or "/2fa/" in answer.header("Location"):
+            raise SystemExit(f"second step of signing in failed: HTTP {answer.status}")
+        return session
 
 
 def _active_queries(database_url: str) -> int:

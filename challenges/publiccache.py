@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,8 @@ from django.db.models.signals import post_delete, post_save
 from .enums import ChallengeState
 
 GENERATION_KEY = "challenges:public:generation"
+# The stamp read once for the whole of one public request (see `pinned`).
+_PINNED: ContextVar[str | None] = ContextVar("public_generation", default=None)
 
 
 def timeout() -> int:
@@ -38,6 +42,9 @@ def timeout() -> int:
 
 def generation() -> str:
     """The current stamp; started (never reset to an older value) when missing."""
+    pinned_stamp = _PINNED.get()
+    if pinned_stamp is not None:
+        return pinned_stamp
     stamp = cache.get(GENERATION_KEY)
     if stamp is None:
         stamp = str(time.time_ns())
@@ -46,7 +53,21 @@ def generation() -> str:
     return str(stamp)
 
 
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Read the stamp once for the block (one public page: its page, count, card keys).
+
+    A change made inside the block unpins it (`invalidate_public_pages`).
+    """
+    token = _PINNED.set(generation() if timeout() else None)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
 def _bump() -> None:
+    _PINNED.set(None)
     cache.set(GENERATION_KEY, str(time.time_ns()), None)
 
 
@@ -61,10 +82,14 @@ def invalidate_public_pages() -> None:
     transaction.on_commit(_bump)
 
 
-def key(kind: str, *parts: Any) -> str:
-    """A cache key of the current generation for `kind` and its parts (hashed)."""
+def key(kind: str, *parts: Any, stamp: str | None = None) -> str:
+    """A cache key of the current generation (or of `stamp`) for `kind` and its parts (hashed).
+
+    Pass `stamp=generation()` when making several keys in one request: one
+    cache read for the stamp instead of one per key.
+    """
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f"challenges:public:{generation()}:{kind}:{digest}"
+    return f"challenges:public:{stamp or generation()}:{kind}:{digest}"
 
 
 def cached_count(queryset: QuerySet, parts: Sequence[Any]) -> int:

@@ -56,25 +56,30 @@ def anonymous_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        page_key = publiccache.key("page", get_language(), request.get_full_path())
-        entry = cache.get(page_key)
-        if entry is not None:
-            return _replay(request, entry)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            entry = {
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "nonce": _nonce(request),
-            }
-            cache.set(page_key, entry, publiccache.timeout())
-        return response
+        with publiccache.pinned():
+            return _serve(view, request, *args, **kwargs)
 
     return wrapped
+
+
+def _serve(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs):
+    if not _cacheable(request):
+        return view(request, *args, **kwargs)
+    page_key = publiccache.key("page", get_language(), request.get_full_path())
+    entry = cache.get(page_key)
+    if entry is not None:
+        return _replay(request, entry)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        entry = {
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "nonce": _nonce(request),
+        }
+        cache.set(page_key, entry, publiccache.timeout())
+    return response
 
 
 class CachedCountPaginator(Paginator):

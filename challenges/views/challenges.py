@@ -19,6 +19,7 @@ from ..enums import BidState, ChallengeState
 from ..forms import ChallengeFilter, ChallengeForm, KPIFormSet, SavedSearchForm
 from ..models import TRANSLATED_FIELDS, Challenge
 from ..prechecks import challenge_completeness, challenge_precheck
+from . import _cards
 from ._cache import CachedCountPaginator, anonymous_page_cache
 from ._common import (
     autosave_response,
@@ -62,16 +63,26 @@ def _listing_rows(pks: list[int]):
 def challenge_list(request: HttpRequest) -> HttpResponse:
     filterset = ChallengeFilter(request.GET or None, queryset=Challenge.objects.none())
     filters = filterset.listing_filters()
+    organization = getattr(request, "organization", None) or None
+    draft_ids = (
+        selectors.challenges_with_draft_bid(organization)
+        if request.user.is_authenticated
+        else set()
+    )
     # The total of these filters is cached (sort and page do not change it).
     count_key = tuple(sorted((k, str(v)) for k, v in filters.items() if k != "sort"))
     paginator = CachedCountPaginator(
-        filterset.qs, PAGE_SIZE, count_key=count_key, fetch=_listing_rows
+        filterset.qs,
+        PAGE_SIZE,
+        count_key=count_key,
+        fetch=_cards.cached_fetch(_listing_rows, draft_ids),
     )
     page = paginator.get_page(request.GET.get("page"))
-    # Cards show the reader's language version (core.multilingual): one query for all.
+    # Cards show the reader's language version (core.multilingual): one query for all
+    # the cards not cached yet (views/_cards.py).
     page.object_list = list(page.object_list)
-    prefetch_related_objects(page.object_list, "translations")
-    organization = getattr(request, "organization", None) or None
+    rows = [row for row in page.object_list if not isinstance(row, _cards.CachedCard)]
+    prefetch_related_objects(rows, "translations")
     return render(
         request,
         "challenges/list.html",
@@ -86,12 +97,12 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
                 }
             ),
             "filter": filterset,
+            "filter_fields": _cards.filter_fields(filterset.form, request.GET),
             "page_obj": page,
             "challenges": page.object_list,
+            "cards": _cards.render_cards(page.object_list, draft_ids),
             "total": paginator.count,
-            "draft_bid_ids": selectors.challenges_with_draft_bid(organization)
-            if request.user.is_authenticated
-            else set(),
+            "draft_bid_ids": draft_ids,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )

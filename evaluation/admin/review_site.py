@@ -77,7 +77,19 @@ class ReviewSite(admin.AdminSite):
         )
         rows_by_challenge: dict[int, list[BidRow]] = {}
         # A panel of 1,000 bids shows its first ones here; all of them on the paginated list.
-        for bid in selectors.reviewer_bids_first(request.user, INDEX_BIDS_PER_PANEL):
+        first = selectors.reviewer_bids_first(request.user, INDEX_BIDS_PER_PANEL)
+        # A row shows the bid's number, its lead (unless blind) and the reviewer's status.
+        first = first.only(
+            "id",
+            "challenge_id",
+            "state",
+            "submitted_at",
+            "challenge__state",
+            "challenge__blind_review",
+            "challenge__original_language",
+            "applicant__legal_name",
+        )
+        for bid in first:
             rows_by_challenge.setdefault(bid.challenge_id, []).append(BidRow.of(bid))
         for assignment in assignments:
             assignment.bid_rows = rows_by_challenge.get(assignment.panel.challenge_id, [])

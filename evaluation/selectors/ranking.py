@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -248,10 +248,61 @@ def _cached(challenge_id: int, name: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def ranking(challenge: Challenge | int) -> list[RankingRow]:
-    """The ranking of the challenge, from the cache when nothing changed since it was computed."""
+def ranking(challenge: Challenge | int) -> RankingList:
+    """The ranking of the challenge, from the cache when nothing changed since it was computed.
+
+    Cached as plain tuples (`RankingList`): a page of 50 rows builds 50 objects,
+    not 1,000.
+    """
     challenge_id = getattr(challenge, "pk", challenge)
-    return _cached(challenge_id, "rows", lambda: _for_display(compute_ranking(challenge_id)))
+    packed = _cached(
+        challenge_id, "packed", lambda: _pack(_for_display(compute_ranking(challenge_id)))
+    )
+    return RankingList(*packed)
+
+
+_PANEL = ("count", "mean", "trimmed_mean", "score", "minimum", "maximum", "spread", "stdev")
+
+
+def _pack(rows: list[RankingRow]) -> tuple[tuple, list[tuple]]:
+    """(criterion keys, one tuple of plain values per row): cheap to pickle and load."""
+    keys = tuple(rows[0].criterion_means) if rows else ()
+    return keys, [
+        (
+            row.rank,
+            (row.bid.pk, row.bid.state, row.bid.submitted_at),
+            (row.bid.applicant.pk, row.bid.applicant.legal_name),
+            tuple(getattr(row.panel, name) for name in _PANEL),
+            (row.panel.disagree, row.panel.trimmed),
+            tuple(row.criterion_means.get(key) for key in keys),
+        )
+        for row in rows
+    ]
+
+
+class RankingList(Sequence):
+    """The cached ranking: rows are built only when read (a page, the first row…)."""
+
+    def __init__(self, keys: tuple, packed: list[tuple]) -> None:
+        self._keys = keys
+        self._packed = packed
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._row(item) for item in self._packed[index]]
+        return self._row(self._packed[index])
+
+    def _row(self, item: tuple) -> RankingRow:
+        rank, (pk, state, submitted_at), applicant, panel, (disagree, trimmed), means = item
+        return RankingRow(
+            rank=rank,
+            bid=BidRef(pk, state, submitted_at, ApplicantRef(*applicant)),
+            panel=scoring.PanelScore(*panel, disagree=disagree, trimmed=trimmed),
+            criterion_means=dict(zip(self._keys, means, strict=True)),
+        )
 
 
 _SHOWN = ("mean", "trimmed_mean", "score", "minimum", "maximum", "spread")

@@ -147,3 +147,20 @@ def test_quorum_form_is_404_for_non_operators(client_for, scenario):
     response = client_for(scenario.demand_owner).post(url, {"min_reviews": "1"})
     assert response.status_code == 404
     assert Panel.objects.get(challenge=scenario.challenge).min_reviews == 3
+
+
+@pytest.mark.django_db
+def test_decide_page_lists_only_the_bids_short_of_the_quorum(client_for, operator, scenario):
+    # Enough reviews of the first bid only: it meets the quorum, the others do not.
+    for _ in range(quorum_state(scenario.challenge).minimum):
+        review(assign(scenario), scenario.bids[0], 7)
+    html = (
+        client_for(operator)
+        .get(reverse("evaluation:decide", args=[scenario.challenge.pk]))
+        .content.decode()
+    )
+    total = len(scenario.bids)
+    assert f"1 of {total} bids meet the quorum." in html
+    table = html.split('class="card quorum"')[1].split("</section>")[0]
+    assert scenario.bids[0].applicant.legal_name not in table
+    assert scenario.bids[1].applicant.legal_name in table
