@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from challenges.forms.challenges import DeadlineField
 from challenges.models import Bid
 
 from .forms import BidChoiceField
+from .services.decision import QUORUM_OVERRIDE_MIN_CHARS, override_too_short
 
 
 class QuorumForm(forms.Form):
@@ -56,17 +58,12 @@ class DecisionForm(forms.Form):
             self.fields["bid"].queryset = bids
         if quorum_met:
             del self.fields["quorum_override"]
-
-    def clean_quorum_override(self) -> str:
-        value = self.cleaned_data["quorum_override"].strip()
-        if len(value) < 20:
-            raise forms.ValidationError(
-                _(
-                    "Some bids have fewer submitted reviews than the panel requires. Explain in "
-                    "a sentence or two (20 characters or more) why the decision cannot wait."
-                )
-            )
-        return value
+        else:
+            # The service's rule, checked here too so that the page asks before confirming.
+            override = self.fields["quorum_override"]
+            override.required = True
+            override.validators.append(MinLengthValidator(QUORUM_OVERRIDE_MIN_CHARS))
+            override.error_messages["required"] = override_too_short()
 
     def clean_rationale(self) -> str:
         value = self.cleaned_data["rationale"].strip()

@@ -85,10 +85,26 @@ def quorum_refusal(state: QuorumState) -> str:
     ) % {"minimum": state.minimum, "bids": state.short_names()}
 
 
+#: A reason to decide below the quorum is a sentence or two, not a placeholder.
+QUORUM_OVERRIDE_MIN_CHARS = 20
+
+
+def override_too_short() -> str:
+    # The minimum is QUORUM_OVERRIDE_MIN_CHARS; the form shows the same message.
+    return _(
+        "Some bids have fewer submitted reviews than the panel requires. Explain in "
+        "a sentence or two (20 characters or more) why the decision cannot wait."
+    )
+
+
 def _check_quorum(locked: Challenge, override: str) -> QuorumState:
     state = quorum_state(locked)
-    if not state.met and not override:
+    if state.met:
+        return state
+    if not override:
         raise ValidationError({"quorum_override": quorum_refusal(state)})
+    if len(override) < QUORUM_OVERRIDE_MIN_CHARS:
+        raise ValidationError({"quorum_override": override_too_short()})
     return state
 
 

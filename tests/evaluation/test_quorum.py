@@ -164,3 +164,29 @@ def test_decide_page_lists_only_the_bids_short_of_the_quorum(client_for, operato
     table = html.split('class="card quorum"')[1].split("</section>")[0]
     assert scenario.bids[0].applicant.legal_name not in table
     assert scenario.bids[1].applicant.legal_name in table
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("override", ["   ", "because", "x" * 19])
+def test_a_blank_or_token_override_is_refused_by_the_service(operator, scenario, override):
+    with pytest.raises(ValidationError) as exc:
+        services.decision_create(
+            challenge=scenario.challenge,
+            bid=scenario.bids[0],
+            rationale=RATIONALE,
+            by=operator,
+            quorum_override=override,
+        )
+    assert "quorum_override" in exc.value.message_dict
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_decide_page_refuses_a_token_override_before_confirming(client_for, operator, scenario):
+    c = client_for(operator)
+    url = reverse("evaluation:decide", args=[scenario.challenge.pk])
+    data = {"bid": scenario.bids[0].pk, "rationale": RATIONALE, "quorum_override": "because"}
+    html = c.post(url, data).content.decode()
+    assert "Confirm the selection" not in html
+    assert "at least 20 characters" in html
+    assert not Decision.objects.exists()
